@@ -1,0 +1,147 @@
+//! The result model every renderer reads. Its JSON form is the stable contract.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Flag {
+    Import,
+    Cost,
+    Spec,
+}
+
+impl Flag {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Flag::Import => "import",
+            Flag::Cost => "cost",
+            Flag::Spec => "spec",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvestmentBasis {
+    Capex,
+    Intensity,
+}
+
+impl InvestmentBasis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InvestmentBasis::Capex => "capex",
+            InvestmentBasis::Intensity => "intensity",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyConsumer {
+    pub id: String,
+    pub name: String,
+    pub region: String,
+    pub quantity: f64,
+    pub value_rub: f64,
+    /// Share of the product's demand_rub (0 when demand_rub is 0).
+    pub share: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportOrigin {
+    pub origin: String,
+    pub quantity: f64,
+    pub value_rub: f64,
+    /// Share of the product's import_rub.
+    pub share: f64,
+    pub supplier_names: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SpecGap {
+    pub consumer: String,
+    pub consumer_name: String,
+    pub parameter: String,
+    pub required_min: Option<f64>,
+    pub required_max: Option<f64>,
+    pub available: Option<f64>,
+}
+
+/// A product that participants buy, with every figure SPEC defines for it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Need {
+    pub product: String,
+    pub product_name: String,
+    pub stage: u8,
+    pub unit: String,
+    pub demand_qty: f64,
+    pub demand_rub: f64,
+    pub import_rub: f64,
+    pub cluster_rub: f64,
+    pub domestic_rub: f64,
+    pub import_share: f64,
+    pub cluster_share: f64,
+    pub domestic_share: f64,
+    pub avg_price_rub: Option<f64>,
+    pub benchmark_price_rub: Option<f64>,
+    pub cost_premium: Option<f64>,
+    pub spec_gap: bool,
+    pub flags: Vec<Flag>,
+    pub is_niche: bool,
+    /// `import_share >= critical_import_share`.
+    pub critical_import: bool,
+    pub addressable_qty: f64,
+    pub addressable_rub: f64,
+    pub investment_rub: f64,
+    pub investment_basis: InvestmentBasis,
+    pub capex_rub_per_unit: Option<f64>,
+    /// The capacity the capex basis pays for: max(addressable_qty, min_capacity); none on intensity.
+    pub investment_capacity: Option<f64>,
+    pub key_consumers: Vec<KeyConsumer>,
+    pub regions: Vec<String>,
+    pub import_origins: Vec<ImportOrigin>,
+    pub spec_gaps: Vec<SpecGap>,
+    pub downstream_final_rub: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Niche {
+    pub rank: usize,
+    #[serde(flatten)]
+    pub need: Need,
+}
+
+/// Who a participant is and what it supplies, for the report's processing chain.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChainMember {
+    pub id: String,
+    pub name: String,
+    pub region: String,
+    pub role: crate::study::Role,
+    pub stage: Option<u8>,
+    /// Names of the products it supplies to other participants, by product id.
+    pub supplies: Vec<String>,
+    /// Names of the products it buys, by product id.
+    pub buys: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StudyInfo {
+    pub id: String,
+    pub name: String,
+    pub regions: Vec<String>,
+    pub year: Option<i64>,
+    pub criteria: crate::study::Criteria,
+    pub investment: crate::study::Investment,
+}
+
+/// Everything one `analyze` run found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Analysis {
+    pub study: StudyInfo,
+    /// One per product with flows, in product id order.
+    pub needs: Vec<Need>,
+    /// The niches by rank.
+    pub niches: Vec<Niche>,
+    pub chain: Vec<ChainMember>,
+}

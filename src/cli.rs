@@ -1,0 +1,55 @@
+//! Command-line types (clap derive only), so that they can be reused for completions and docs.
+
+use crate::report::Lang;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "nichegraph",
+    version,
+    about = "Finds investment niches in industrial clusters from supplier-consumer flows",
+    long_about = "Finds investment niches in industrial clusters: needs with a high import share, \
+                  a cost above benchmark, or a required characteristic no supplier offers.\n\n\
+                  A study is a folder with study.toml, participants.csv, products.csv, flows.csv \
+                  and optionally specs.csv (see docs/FORMAT.md)."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Analyse one study folder and write its results to <OUT>/<study id>/
+    Analyze {
+        /// The study folder
+        study: PathBuf,
+        /// Output folder
+        #[arg(long, default_value = "notebooks-out")]
+        out: PathBuf,
+        /// Language of the report
+        #[arg(long, value_enum, default_value_t = Lang::Ru)]
+        lang: Lang,
+        /// Do not print warnings and the summary
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Validate a study folder: list every problem and warning, write nothing
+    Check {
+        /// The study folder
+        study: PathBuf,
+    },
+}
+
+pub fn build_command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cli_is_consistent() {
+        super::build_command().debug_assert();
+    }
+}

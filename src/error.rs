@@ -1,0 +1,127 @@
+//! Problems found in user data, and the error type that carries them to `main`.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// One problem in one place of a study: the file, where in it, the value, and what was expected.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Problem {
+    pub file: String,
+    /// 1-based line as a text editor shows it (header = 1); `None` for whole-file problems.
+    pub line: Option<u64>,
+    /// 1-based column (field) number.
+    pub column: Option<usize>,
+    /// The column's header name or the TOML key.
+    pub field: Option<String>,
+    pub value: Option<String>,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn file(file: &str, message: impl Into<String>) -> Self {
+        Problem {
+            file: file.to_string(),
+            line: None,
+            column: None,
+            field: None,
+            value: None,
+            message: message.into(),
+        }
+    }
+
+    pub fn at_line(mut self, line: u64) -> Self {
+        self.line = Some(line);
+        self
+    }
+
+    pub fn at_column(mut self, column: usize, field: &str) -> Self {
+        self.column = Some(column);
+        self.field = Some(field.to_string());
+        self
+    }
+
+    pub fn with_field(mut self, field: &str) -> Self {
+        self.field = Some(field.to_string());
+        self
+    }
+
+    pub fn with_value(mut self, value: &str) -> Self {
+        self.value = Some(value.to_string());
+        self
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(col) = self.column {
+                write!(f, ":{col}")?;
+            }
+        }
+        write!(f, ":")?;
+        if let Some(field) = &self.field {
+            write!(f, " {field}")?;
+        }
+        if let Some(value) = &self.value {
+            write!(f, " {value:?}")?;
+        }
+        if self.field.is_some() || self.value.is_some() {
+            write!(f, ":")?;
+        }
+        write!(f, " {}", self.message)
+    }
+}
+
+/// Why a run failed. Each variant maps to one exit code (see `exit_code`).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Invalid input data: every problem found (exit 65).
+    #[error("{} problem(s) in the study", .0.len())]
+    Data(Vec<Problem>),
+    /// Reading or writing files failed (exit 1).
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A bad combination of options that clap cannot catch (exit 2).
+    #[error("{0}")]
+    Usage(String),
+    /// Anything else (exit 1).
+    #[error("{0}")]
+    Other(String),
+}
+
+impl Error {
+    pub fn io(context: impl Into<String>, path: &std::path::Path, source: std::io::Error) -> Self {
+        Error::Io {
+            context: format!("{} {}", context.into(), path.display()),
+            source,
+        }
+    }
+
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Data(_) => 65,
+            Error::Usage(_) => 2,
+            Error::Io { .. } | Error::Other(_) => 1,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Display a path relative to nothing: as the user gave it.
+pub fn display_path(p: &std::path::Path) -> String {
+    p.display().to_string()
+}
+
+/// A path plus the name we show for it in messages.
+#[derive(Debug, Clone)]
+pub struct NamedPath {
+    pub path: PathBuf,
+    pub shown: String,
+}

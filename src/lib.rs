@@ -1,0 +1,64 @@
+//! nichegraph: finds investment niches in industrial clusters.
+//!
+//! The pipeline: [`study::load`] validates a study folder, [`graph::SupplyGraph`] holds the
+//! supply graph, [`analysis::analyze`] computes needs and niches, [`report`] renders them, and
+//! [`output::write_folder`] writes them atomically.
+
+pub mod analysis;
+pub mod cli;
+pub mod error;
+pub mod graph;
+pub mod output;
+pub mod report;
+pub mod run;
+pub mod study;
+
+use error::Result;
+use report::Lang;
+use std::path::{Path, PathBuf};
+use std::time::{Instant, SystemTime};
+
+/// What an `analyze` run produced, for the command line to summarise.
+pub struct AnalyzeOutcome {
+    pub folder: PathBuf,
+    pub analysis: analysis::Analysis,
+    pub warnings: Vec<String>,
+}
+
+/// Loads, analyses and writes one study.
+pub fn analyze(study_dir: &Path, out: &Path, lang: Lang) -> Result<AnalyzeOutcome> {
+    let started = SystemTime::now();
+    let clock = Instant::now();
+    let study = study::load(study_dir)?;
+    let graph = graph::SupplyGraph::build(&study);
+    let result = analysis::analyze(&study, &graph);
+    let mut files = report::render_all(&result, lang)?;
+    let manifest = run::Manifest {
+        tool: "nichegraph",
+        version: env!("CARGO_PKG_VERSION"),
+        command: "analyze".into(),
+        study: study_dir.display().to_string(),
+        inputs: run::inputs(study_dir),
+        options: serde_json::json!({ "lang": lang, "out": out.display().to_string() }),
+        started: run::timestamp(started),
+        finished: run::timestamp(SystemTime::now()),
+        duration_ms: clock.elapsed().as_millis(),
+    };
+    let mut manifest_bytes = serde_json::to_vec_pretty(&manifest)
+        .map_err(|e| error::Error::Other(format!("cannot render run.json: {e}")))?;
+    manifest_bytes.push(b'\n');
+    files.push(("run.json".into(), manifest_bytes));
+    let folder = output::write_folder(out, &study.config.id, &files)?;
+    Ok(AnalyzeOutcome {
+        folder,
+        warnings: study::warnings::warnings(&study),
+        analysis: result,
+    })
+}
+
+/// Validates one study; returns it with its warnings.
+pub fn check(study_dir: &Path) -> Result<(study::Study, Vec<String>)> {
+    let study = study::load(study_dir)?;
+    let warnings = study::warnings::warnings(&study);
+    Ok((study, warnings))
+}

@@ -1,0 +1,185 @@
+//! Numbers and words for people: «6,9 млрд руб.», «20 тыс. шт./год», «92 %».
+//! Machine outputs never use this; it is for report.md (and later HTML and charts).
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    Ru,
+    En,
+}
+
+/// Up to three significant digits, trailing zeros trimmed, with the language's decimal mark.
+pub fn sig3(x: f64, lang: Lang) -> String {
+    let a = x.abs();
+    let decimals = if a == 0.0 || a >= 100.0 {
+        0
+    } else if a >= 10.0 {
+        1
+    } else if a >= 1.0 {
+        2
+    } else {
+        // Small values keep three significant digits.
+        (2 - a.log10().floor() as i32).clamp(0, 12) as usize
+    };
+    let mut s = format!("{:.*}", decimals, x);
+    if s.contains('.') {
+        s = s.trim_end_matches('0').trim_end_matches('.').to_string();
+    }
+    if s == "-0" {
+        s = "0".into();
+    }
+    match lang {
+        Lang::Ru => s.replace('.', ","),
+        Lang::En => s,
+    }
+}
+
+const RU_SCALES: [&str; 4] = ["тыс.", "млн", "млрд", "трлн"];
+const EN_SCALES: [&str; 4] = ["thousand", "mn", "bn", "trn"];
+
+/// A number with a scale word: (text, scale word or ""). 1 234 567 -> ("1,23", "млн").
+fn scaled(x: f64, lang: Lang) -> (String, &'static str) {
+    let scales = match lang {
+        Lang::Ru => RU_SCALES,
+        Lang::En => EN_SCALES,
+    };
+    let mut k = 0;
+    let mut v = x.abs();
+    while v >= 999.5 && k < scales.len() {
+        v /= 1000.0;
+        k += 1;
+    }
+    let v = v.copysign(x);
+    let text = if k == 0 && x.fract() == 0.0 {
+        format!("{}", x + 0.0)
+    } else {
+        sig3(v, lang)
+    };
+    (text, if k == 0 { "" } else { scales[k - 1] })
+}
+
+fn join(num: String, scale: &str, unit: &str) -> String {
+    match (scale.is_empty(), unit.is_empty()) {
+        (true, true) => num,
+        (true, false) => format!("{num} {unit}"),
+        (false, true) => format!("{num} {scale}"),
+        (false, false) => format!("{num} {scale} {unit}"),
+    }
+}
+
+/// Money: «6,9 млрд руб.» / «6.9 bn RUB».
+pub fn rub(x: f64, lang: Lang) -> String {
+    let (n, s) = scaled(x, lang);
+    join(n, s, if lang == Lang::Ru { "руб." } else { "RUB" })
+}
+
+/// A natural unit as written after a number: «шт» becomes «шт.».
+pub fn unit(u: &str) -> String {
+    if u == "шт" {
+        "шт.".to_string()
+    } else {
+        u.to_string()
+    }
+}
+
+/// A quantity in its unit: «20 тыс. шт.».
+pub fn qty(x: f64, u: &str, lang: Lang) -> String {
+    let (n, s) = scaled(x, lang);
+    join(n, s, &unit(u))
+}
+
+/// A yearly quantity: «20 тыс. шт./год».
+pub fn qty_per_year(x: f64, u: &str, lang: Lang) -> String {
+    format!(
+        "{}{}",
+        qty(x, u, lang),
+        if lang == Lang::Ru { "/год" } else { "/yr" }
+    )
+}
+
+/// A share as a percentage: «92 %» / «92%». Tiny non-zero shares keep one decimal.
+pub fn pct(share: f64, lang: Lang) -> String {
+    let p = share * 100.0;
+    let text = if p != 0.0 && p.abs() < 1.0 {
+        let s = format!("{p:.1}");
+        if lang == Lang::Ru {
+            s.replace('.', ",")
+        } else {
+            s
+        }
+    } else {
+        format!("{}", p.round() + 0.0)
+    };
+    match lang {
+        Lang::Ru => format!("{text} %"),
+        Lang::En => format!("{text}%"),
+    }
+}
+
+/// Roman numeral of a stage, as the seed writes «II передел».
+pub fn roman(stage: u8) -> &'static str {
+    match stage {
+        1 => "I",
+        2 => "II",
+        3 => "III",
+        4 => "IV",
+        _ => "?",
+    }
+}
+
+/// Country names for the usual ISO codes of import origins; other origins show as given.
+pub fn country(code: &str, lang: Lang) -> String {
+    const NAMES: [(&str, &str, &str); 20] = [
+        ("BY", "Беларусь", "Belarus"),
+        ("CH", "Швейцария", "Switzerland"),
+        ("CN", "Китай", "China"),
+        ("CZ", "Чехия", "Czechia"),
+        ("DE", "Германия", "Germany"),
+        ("ES", "Испания", "Spain"),
+        ("FI", "Финляндия", "Finland"),
+        ("FR", "Франция", "France"),
+        ("GB", "Великобритания", "United Kingdom"),
+        ("IN", "Индия", "India"),
+        ("IT", "Италия", "Italy"),
+        ("JP", "Япония", "Japan"),
+        ("KR", "Республика Корея", "South Korea"),
+        ("KZ", "Казахстан", "Kazakhstan"),
+        ("NL", "Нидерланды", "Netherlands"),
+        ("NO", "Норвегия", "Norway"),
+        ("PL", "Польша", "Poland"),
+        ("SE", "Швеция", "Sweden"),
+        ("TR", "Турция", "Turkey"),
+        ("US", "США", "USA"),
+    ];
+    match NAMES.iter().find(|(c, _, _)| *c == code) {
+        Some((_, ru, en)) => (if lang == Lang::Ru { ru } else { en }).to_string(),
+        None => code.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_reads_like_the_seed() {
+        assert_eq!(rub(6.9e9, Lang::Ru), "6,9 млрд руб.");
+        assert_eq!(rub(1.04e9, Lang::Ru), "1,04 млрд руб.");
+        assert_eq!(rub(21_792.2e6, Lang::Ru), "21,8 млрд руб.");
+        assert_eq!(rub(999_600.0, Lang::Ru), "1 млн руб.");
+        assert_eq!(rub(0.0, Lang::Ru), "0 руб.");
+        assert_eq!(rub(512.0, Lang::Ru), "512 руб.");
+        assert_eq!(rub(6.9e9, Lang::En), "6.9 bn RUB");
+    }
+
+    #[test]
+    fn quantities_and_shares() {
+        assert_eq!(qty_per_year(20_000.0, "шт", Lang::Ru), "20 тыс. шт./год");
+        assert_eq!(qty_per_year(150.0, "т", Lang::Ru), "150 т/год");
+        assert_eq!(qty_per_year(12.5, "т", Lang::Ru), "12,5 т/год");
+        assert_eq!(pct(0.92, Lang::Ru), "92 %");
+        assert_eq!(pct(0.004, Lang::Ru), "0,4 %");
+        assert_eq!(pct(0.92, Lang::En), "92%");
+        assert_eq!(sig3(0.0123, Lang::En), "0.0123");
+    }
+}

@@ -1,0 +1,536 @@
+//! Loading a study folder: read every file, validate every cell and cross-reference,
+//! select the year and aggregate flows.
+
+use super::table::{opt, req, Cells, Column, Table};
+use super::{config, Flow, Participant, Product, Role, Source, Spec, Study};
+use crate::error::{Error, Problem, Result};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+
+const PARTICIPANTS: [Column; 10] = [
+    req("id"),
+    req("name"),
+    req("region"),
+    req("role"),
+    opt("stage"),
+    opt("employees"),
+    opt("hp_jobs"),
+    opt("in_governance"),
+    opt("output_rub"),
+    opt("inn"),
+];
+const PRODUCTS: [Column; 7] = [
+    req("id"),
+    req("name"),
+    req("stage"),
+    req("unit"),
+    opt("benchmark_price_rub"),
+    opt("capex_rub_per_unit"),
+    opt("min_capacity"),
+];
+const FLOWS: [Column; 7] = [
+    req("supplier"),
+    opt("supplier_name"),
+    req("consumer"),
+    req("product"),
+    req("quantity"),
+    req("value_rub"),
+    opt("year"),
+];
+const SPECS: [Column; 6] = [
+    req("consumer"),
+    req("product"),
+    req("parameter"),
+    opt("required_min"),
+    opt("required_max"),
+    opt("available"),
+];
+
+/// Loads and validates the study folder at `dir`. Data problems come back as `Error::Data`
+/// with every problem found; a missing or unreadable folder is `Error::Io`.
+pub fn load(dir: &Path) -> Result<Study> {
+    let meta =
+        std::fs::metadata(dir).map_err(|e| Error::io("cannot open the study folder", dir, e))?;
+    if !meta.is_dir() {
+        return Err(Error::Other(format!(
+            "{} is not a study folder; expected a folder with study.toml, participants.csv, products.csv and flows.csv",
+            dir.display()
+        )));
+    }
+    let shown = |name: &str| dir.join(name).display().to_string();
+    let mut problems = Vec::new();
+
+    let read_required = |name: &str, problems: &mut Vec<Problem>| -> Option<std::path::PathBuf> {
+        let p = dir.join(name);
+        if p.is_file() {
+            Some(p)
+        } else {
+            problems.push(Problem::file(
+                &shown(name),
+                "the file is missing; every study folder needs study.toml, participants.csv, products.csv and flows.csv",
+            ));
+            None
+        }
+    };
+
+    let config = read_required("study.toml", &mut problems).and_then(|p| match std::fs::read(&p) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => config::parse(&text, &shown("study.toml"), &mut problems),
+            Err(_) => {
+                problems.push(Problem::file(
+                    &shown("study.toml"),
+                    "the file is not UTF-8 text; expected UTF-8",
+                ));
+                None
+            }
+        },
+        Err(e) => {
+            problems.push(Problem::file(
+                &shown("study.toml"),
+                format!("cannot read the file: {e}"),
+            ));
+            None
+        }
+    });
+    let participants_t = read_required("participants.csv", &mut problems)
+        .and_then(|p| Table::read(&p, &shown("participants.csv"), &PARTICIPANTS, &mut problems));
+    let products_t = read_required("products.csv", &mut problems)
+        .and_then(|p| Table::read(&p, &shown("products.csv"), &PRODUCTS, &mut problems));
+    let flows_t = read_required("flows.csv", &mut problems)
+        .and_then(|p| Table::read(&p, &shown("flows.csv"), &FLOWS, &mut problems));
+    let specs_path = dir.join("specs.csv");
+    let specs_t = if specs_path.exists() {
+        Table::read(&specs_path, &shown("specs.csv"), &SPECS, &mut problems)
+    } else {
+        None
+    };
+
+    let participants = participants_t
+        .as_ref()
+        .map(|t| participants(t, &mut problems))
+        .unwrap_or_default();
+    let products = products_t
+        .as_ref()
+        .map(|t| products(t, &mut problems))
+        .unwrap_or_default();
+
+    // Cross-references can only be checked against tables that were read.
+    let refs = Refs {
+        participants: participants_t.is_some().then(|| index(&participants)),
+        products: products_t.is_some().then(|| index(&products)),
+    };
+    let rows = flows_t.as_ref().map(|t| flow_rows(t, &refs, &mut problems));
+    let specs = specs_t
+        .as_ref()
+        .map(|t| specs(t, &refs, &mut problems))
+        .unwrap_or_default();
+
+    let mut selected_year = None;
+    let mut flows = Vec::new();
+    if let (Some(config), Some((rows, has_year)), Some(t)) = (&config, rows, &flows_t) {
+        match select_year(config.year, &rows, has_year) {
+            Ok(y) => {
+                selected_year = y;
+                flows = aggregate(&rows, has_year.then_some(y).flatten());
+            }
+            Err(msg) => problems.push(Problem::file(&t.file, msg).with_field("year")),
+        }
+    }
+
+    match config {
+        Some(config) if problems.is_empty() => Ok(Study {
+            config,
+            has_governance_column: participants_t.as_ref().is_some_and(|t| t.has(7)),
+            participants: participants.into_values().collect(),
+            products: products.into_values().collect(),
+            flows,
+            specs,
+            selected_year,
+        }),
+        _ => Err(Error::Data(problems)),
+    }
+}
+
+/// Id -> index (in id order) of the tables that could be read; `None` for a table that could not.
+struct Refs<'a> {
+    participants: Option<HashMap<&'a str, usize>>,
+    products: Option<HashMap<&'a str, usize>>,
+}
+
+fn index<T>(m: &BTreeMap<String, T>) -> HashMap<&str, usize> {
+    m.keys().enumerate().map(|(i, k)| (k.as_str(), i)).collect()
+}
+
+impl Refs<'_> {
+    fn participant(&self, id: &str) -> Option<usize> {
+        self.participants.as_ref().and_then(|m| m.get(id).copied())
+    }
+
+    fn product(&self, id: &str) -> Option<usize> {
+        self.products.as_ref().and_then(|m| m.get(id).copied())
+    }
+}
+
+/// Remembers where each id was first defined, to report duplicates.
+fn check_unique(
+    seen: &mut HashMap<String, u64>,
+    id: &str,
+    line: u64,
+    cell: &super::table::Cell<'_>,
+    problems: &mut Vec<Problem>,
+) -> bool {
+    if let Some(first) = seen.get(id) {
+        problems.push(cell.problem(format!(
+            "duplicate id; it is already defined on line {first}"
+        )));
+        false
+    } else {
+        seen.insert(id.to_string(), line);
+        true
+    }
+}
+
+fn participants(t: &Table, problems: &mut Vec<Problem>) -> BTreeMap<String, Participant> {
+    let mut out = BTreeMap::new();
+    let mut seen = HashMap::new();
+    for row in &t.rows {
+        let mut c = Cells { problems };
+        let id = c.identifier(t.cell(row, 0));
+        if let (Some(id), Some(cell)) = (&id, t.cell(row, 0)) {
+            if id == "domestic" {
+                c.problems.push(cell.problem(
+                    "the id \"domestic\" is reserved for suppliers outside the cluster; choose another id",
+                ));
+            } else if !check_unique(&mut seen, id, row.line, &cell, c.problems) {
+                continue;
+            }
+        }
+        let name = c.text(t.cell(row, 1));
+        let region = c.text(t.cell(row, 2));
+        let role = c.required(t.cell(row, 3)).and_then(|cell| {
+            let r = Role::ALL.iter().find(|(n, _)| *n == cell.text).map(|(_, r)| *r);
+            if r.is_none() {
+                c.problems.push(cell.problem(
+                    "unknown role; expected industrial, final_producer, education, infrastructure or specialized_org",
+                ));
+            }
+            r
+        });
+        let stage_cell = t.cell(row, 4);
+        let stage = match role {
+            Some(Role::Industrial) => c.integer(
+                stage_cell,
+                "an integer 1..4 (required for an industrial participant)",
+                |v| (1..=4).contains(&v),
+            ),
+            Some(Role::FinalProducer) => c
+                .opt_integer(stage_cell, "4 or empty for a final producer", |v| v == 4)
+                .or(Some(4)),
+            Some(_) => {
+                if let Some(cell) = stage_cell.filter(|c| !c.text.is_empty()) {
+                    c.problems.push(cell.problem(
+                        "a stage is only for industrial participants and final producers; expected an empty cell",
+                    ));
+                }
+                None
+            }
+            None => None,
+        };
+        let employees = c.opt_integer(t.cell(row, 5), "an integer >= 0", |v| v >= 0);
+        let hp_jobs = c.opt_integer(t.cell(row, 6), "an integer >= 0", |v| v >= 0);
+        if let (Some(e), Some(h), Some(cell)) = (employees, hp_jobs, t.cell(row, 6)) {
+            if h > e {
+                c.problems.push(cell.problem(format!(
+                    "more high-productivity jobs than employees; expected at most {e}"
+                )));
+            }
+        }
+        let in_governance = c.opt_bool(t.cell(row, 7));
+        let output_rub = c.opt_number(t.cell(row, 8), "a number >= 0", |v| v >= 0.0);
+        let inn = c.opt_text(t.cell(row, 9));
+        if let (Some(id), Some(name), Some(region), Some(role)) = (id, name, region, role) {
+            out.insert(
+                id.clone(),
+                Participant {
+                    id,
+                    name,
+                    region,
+                    role,
+                    stage: stage.map(|s| s as u8),
+                    employees: employees.map(|v| v as u64),
+                    hp_jobs: hp_jobs.map(|v| v as u64),
+                    in_governance,
+                    output_rub,
+                    inn,
+                },
+            );
+        }
+    }
+    out
+}
+
+fn products(t: &Table, problems: &mut Vec<Problem>) -> BTreeMap<String, Product> {
+    let mut out = BTreeMap::new();
+    let mut seen = HashMap::new();
+    for row in &t.rows {
+        let mut c = Cells { problems };
+        let id = c.identifier(t.cell(row, 0));
+        if let (Some(id), Some(cell)) = (&id, t.cell(row, 0)) {
+            if !check_unique(&mut seen, id, row.line, &cell, c.problems) {
+                continue;
+            }
+        }
+        let name = c.text(t.cell(row, 1));
+        let stage = c.integer(t.cell(row, 2), "an integer 1..4", |v| (1..=4).contains(&v));
+        let unit = c.text(t.cell(row, 3));
+        let benchmark = c.opt_number(t.cell(row, 4), "a number > 0", |v| v > 0.0);
+        let capex = c.opt_number(t.cell(row, 5), "a number > 0", |v| v > 0.0);
+        let min_capacity = c.opt_number(t.cell(row, 6), "a number >= 0", |v| v >= 0.0);
+        if let (Some(id), Some(name), Some(stage), Some(unit)) = (id, name, stage, unit) {
+            out.insert(
+                id.clone(),
+                Product {
+                    id,
+                    name,
+                    stage: stage as u8,
+                    unit,
+                    benchmark_price_rub: benchmark,
+                    capex_rub_per_unit: capex,
+                    min_capacity,
+                },
+            );
+        }
+    }
+    out
+}
+
+/// A validated flow row before year selection and aggregation.
+struct FlowRow {
+    supplier: Source,
+    supplier_name: Option<String>,
+    consumer: usize,
+    product: usize,
+    quantity: f64,
+    value_rub: f64,
+    year: Option<i64>,
+}
+
+fn is_origin(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+fn flow_rows(t: &Table, refs: &Refs, problems: &mut Vec<Problem>) -> (Vec<FlowRow>, bool) {
+    let has_year = t.has(6);
+    let mut out = Vec::with_capacity(t.rows.len());
+    for row in &t.rows {
+        let mut c = Cells { problems };
+        let supplier = c.required(t.cell(row, 0)).and_then(|cell| {
+            let s = cell.text;
+            if s == "domestic" {
+                return Some(Source::Domestic);
+            }
+            if let Some(origin) = s.strip_prefix("import:") {
+                if is_origin(origin) {
+                    return Some(Source::Import(origin.to_string()));
+                }
+                c.problems.push(cell.problem(
+                    "bad import origin; expected import:<ORIGIN> with letters, digits, '_' or '-', such as import:FR",
+                ));
+                return None;
+            }
+            let refs_known = refs.participants.is_some();
+            match refs.participant(s) {
+                Some(i) => Some(Source::Participant(i)),
+                None if refs_known => {
+                    c.problems.push(cell.problem(
+                        "unknown supplier; expected a participant id from participants.csv, import:<ORIGIN> or domestic",
+                    ));
+                    None
+                }
+                None => None,
+            }
+        });
+        let supplier_name = c.opt_text(t.cell(row, 1));
+        let consumer =
+            c.required(t.cell(row, 2)).and_then(|cell| {
+                let i = refs.participant(cell.text);
+                if i.is_none() && refs.participants.is_some() {
+                    c.problems.push(cell.problem(
+                        "unknown consumer; expected a participant id from participants.csv",
+                    ));
+                }
+                i
+            });
+        let product = c.required(t.cell(row, 3)).and_then(|cell| {
+            let i = refs.product(cell.text);
+            if i.is_none() && refs.products.is_some() {
+                c.problems
+                    .push(cell.problem("unknown product; expected a product id from products.csv"));
+            }
+            i
+        });
+        let quantity = c.number(t.cell(row, 4), "a number >= 0", |v| v >= 0.0);
+        let value_rub = c.number(t.cell(row, 5), "a number >= 0", |v| v >= 0.0);
+        let year = if has_year {
+            let y = c.integer(
+                t.cell(row, 6),
+                "an integer year (every row needs one when the column exists)",
+                |_| true,
+            );
+            if y.is_none() {
+                continue;
+            }
+            y
+        } else {
+            None
+        };
+        if let (Some(Source::Participant(s)), Some(cons), Some(cell)) =
+            (&supplier, consumer, t.cell(row, 0))
+        {
+            if *s == cons {
+                c.problems.push(cell.problem(
+                    "the supplier is also the consumer; a flow must go between two parties",
+                ));
+                continue;
+            }
+        }
+        if let (Some(supplier), Some(consumer), Some(product), Some(quantity), Some(value_rub)) =
+            (supplier, consumer, product, quantity, value_rub)
+        {
+            out.push(FlowRow {
+                supplier,
+                supplier_name,
+                consumer,
+                product,
+                quantity,
+                value_rub,
+                year,
+            });
+        }
+    }
+    (out, has_year)
+}
+
+/// The year whose rows count: the study's, or else the latest present. `Ok(None)` means all rows.
+fn select_year(
+    study_year: Option<i64>,
+    rows: &[FlowRow],
+    has_year: bool,
+) -> Result<Option<i64>, String> {
+    if !has_year {
+        return Ok(study_year);
+    }
+    let years: BTreeSet<i64> = rows.iter().filter_map(|r| r.year).collect();
+    match study_year {
+        Some(y) if years.contains(&y) => Ok(Some(y)),
+        Some(y) => {
+            let list: Vec<String> = years.iter().map(|y| y.to_string()).collect();
+            Err(format!(
+                "the study year {y} (study.toml) matches no flow row; years present: {}",
+                if list.is_empty() {
+                    "none".to_string()
+                } else {
+                    list.join(", ")
+                }
+            ))
+        }
+        None => Ok(years.last().copied()),
+    }
+}
+
+/// Sums in a fixed order (sorted values), so the row order in the file never changes a bit.
+fn stable_sum(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs.iter().sum()
+}
+
+fn aggregate(rows: &[FlowRow], year: Option<i64>) -> Vec<Flow> {
+    type Key = (usize, usize, Source);
+    let mut groups: BTreeMap<Key, (Vec<f64>, Vec<f64>, BTreeSet<String>)> = BTreeMap::new();
+    for r in rows.iter().filter(|r| year.is_none() || r.year == year) {
+        let g = groups
+            .entry((r.product, r.consumer, r.supplier.clone()))
+            .or_default();
+        g.0.push(r.quantity);
+        g.1.push(r.value_rub);
+        if let Some(n) = &r.supplier_name {
+            g.2.insert(n.clone());
+        }
+    }
+    groups
+        .into_iter()
+        .map(|((product, consumer, supplier), (q, v, names))| Flow {
+            supplier,
+            consumer,
+            product,
+            quantity: stable_sum(q),
+            value_rub: stable_sum(v),
+            supplier_names: names,
+        })
+        .collect()
+}
+
+fn specs(t: &Table, refs: &Refs, problems: &mut Vec<Problem>) -> Vec<Spec> {
+    let mut out = Vec::new();
+    for row in &t.rows {
+        let mut c = Cells { problems };
+        let consumer =
+            c.required(t.cell(row, 0)).and_then(|cell| {
+                let i = refs.participant(cell.text);
+                if i.is_none() && refs.participants.is_some() {
+                    c.problems.push(cell.problem(
+                        "unknown consumer; expected a participant id from participants.csv",
+                    ));
+                }
+                i
+            });
+        let product = c.required(t.cell(row, 1)).and_then(|cell| {
+            let i = refs.product(cell.text);
+            if i.is_none() && refs.products.is_some() {
+                c.problems
+                    .push(cell.problem("unknown product; expected a product id from products.csv"));
+            }
+            i
+        });
+        let parameter = c.text(t.cell(row, 2));
+        let any = |_: f64| true;
+        let required_min = c.opt_number(t.cell(row, 3), "a number", any);
+        let required_max = c.opt_number(t.cell(row, 4), "a number", any);
+        let available = c.opt_number(
+            t.cell(row, 5),
+            "a number, or empty when nothing is on offer",
+            any,
+        );
+        let min_empty = t.cell(row, 3).is_none_or(|c| c.text.is_empty());
+        let max_empty = t.cell(row, 4).is_none_or(|c| c.text.is_empty());
+        if min_empty && max_empty {
+            c.problems.push(
+                Problem::file(
+                    &t.file,
+                    "neither required_min nor required_max is given; expected at least one",
+                )
+                .at_line(row.line),
+            );
+            continue;
+        }
+        if let (Some(lo), Some(hi), Some(cell)) = (required_min, required_max, t.cell(row, 4)) {
+            if lo > hi {
+                c.problems.push(cell.problem(format!("required_max is below required_min ({lo}); expected required_min <= required_max")));
+                continue;
+            }
+        }
+        if let (Some(consumer), Some(product), Some(parameter)) = (consumer, product, parameter) {
+            out.push(Spec {
+                consumer,
+                product,
+                parameter,
+                required_min,
+                required_max,
+                available,
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,146 @@
+//! The study: its validated input model and the loader for a study folder.
+//!
+//! Loading collects every problem it can find before giving up, so one run of
+//! `nichegraph check` lists them all.
+
+pub mod config;
+mod load;
+pub mod table;
+#[cfg(test)]
+pub mod testing;
+pub mod warnings;
+
+pub use config::{Criteria, Investment, StudyConfig};
+pub use load::load;
+
+use std::collections::BTreeSet;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Industrial,
+    FinalProducer,
+    Education,
+    Infrastructure,
+    SpecializedOrg,
+}
+
+impl Role {
+    pub const ALL: [(&'static str, Role); 5] = [
+        ("industrial", Role::Industrial),
+        ("final_producer", Role::FinalProducer),
+        ("education", Role::Education),
+        ("infrastructure", Role::Infrastructure),
+        ("specialized_org", Role::SpecializedOrg),
+    ];
+}
+
+#[derive(Debug, Clone)]
+pub struct Participant {
+    pub id: String,
+    pub name: String,
+    pub region: String,
+    pub role: Role,
+    /// The stage it produces at; a final producer without a stage is at stage 4.
+    pub stage: Option<u8>,
+    pub employees: Option<u64>,
+    pub hp_jobs: Option<u64>,
+    pub in_governance: Option<bool>,
+    pub output_rub: Option<f64>,
+    pub inn: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Product {
+    pub id: String,
+    pub name: String,
+    pub stage: u8,
+    pub unit: String,
+    pub benchmark_price_rub: Option<f64>,
+    pub capex_rub_per_unit: Option<f64>,
+    pub min_capacity: Option<f64>,
+}
+
+/// Where a flow comes from.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Source {
+    /// A participant, by index into `Study::participants`.
+    Participant(usize),
+    /// An import origin such as `FR`.
+    Import(String),
+    /// A Russian supplier outside the cluster.
+    Domestic,
+}
+
+/// One aggregated flow of the selected year: all rows with the same supplier, consumer, product.
+#[derive(Debug, Clone)]
+pub struct Flow {
+    pub supplier: Source,
+    pub consumer: usize,
+    pub product: usize,
+    pub quantity: f64,
+    pub value_rub: f64,
+    /// Distinct `supplier_name` values given on the rows, sorted.
+    pub supplier_names: BTreeSet<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Spec {
+    pub consumer: usize,
+    pub product: usize,
+    pub parameter: String,
+    pub required_min: Option<f64>,
+    pub required_max: Option<f64>,
+    pub available: Option<f64>,
+}
+
+impl Spec {
+    /// A gap: nothing on offer, or what is on offer misses the bounds (strictly).
+    pub fn is_gap(&self) -> bool {
+        match self.available {
+            None => true,
+            Some(a) => {
+                self.required_min.is_some_and(|m| a < m) || self.required_max.is_some_and(|m| a > m)
+            }
+        }
+    }
+}
+
+/// A validated study. Participants and products are sorted by id (byte order), so every
+/// index order is id order and row order in the files never shows in the results.
+#[derive(Debug, Clone)]
+pub struct Study {
+    pub config: StudyConfig,
+    pub participants: Vec<Participant>,
+    pub products: Vec<Product>,
+    /// Aggregated flows of the selected year, sorted by (product, consumer, supplier).
+    pub flows: Vec<Flow>,
+    pub specs: Vec<Spec>,
+    /// Whether participants.csv has an `in_governance` column (compliance needs to know).
+    pub has_governance_column: bool,
+    /// The year whose flows are used, when flows carry years or the study names one.
+    pub selected_year: Option<i64>,
+}
+
+impl Study {
+    pub fn participant_index(&self, id: &str) -> Option<usize> {
+        self.participants
+            .binary_search_by(|p| p.id.as_str().cmp(id))
+            .ok()
+    }
+
+    pub fn product_index(&self, id: &str) -> Option<usize> {
+        self.products
+            .binary_search_by(|p| p.id.as_str().cmp(id))
+            .ok()
+    }
+
+    /// The name a source is shown by in tables: participant id, `import:XX` or `domestic`.
+    pub fn source_key(&self, s: &Source) -> String {
+        match s {
+            Source::Participant(i) => self.participants[*i].id.clone(),
+            Source::Import(o) => format!("import:{o}"),
+            Source::Domestic => "domestic".to_string(),
+        }
+    }
+}

@@ -1,0 +1,382 @@
+//! Reading one CSV table of a study into trimmed text cells with exact line numbers,
+//! and turning cells into typed values while collecting every problem.
+//!
+//! The `csv` crate does the parsing: it reports the line each record starts on, keeps
+//! blank lines out of the records while counting them, and lets us see ragged rows.
+
+use crate::error::Problem;
+use std::path::Path;
+
+/// A column the table accepts.
+pub struct Column {
+    pub name: &'static str,
+    pub required: bool,
+}
+
+pub const fn req(name: &'static str) -> Column {
+    Column {
+        name,
+        required: true,
+    }
+}
+
+pub const fn opt(name: &'static str) -> Column {
+    Column {
+        name,
+        required: false,
+    }
+}
+
+pub struct Row {
+    pub line: u64,
+    cells: Vec<String>,
+}
+
+/// A parsed table: where each known column sits, and the rows.
+pub struct Table {
+    pub file: String,
+    /// For each accepted column (in the order given to `read`): its 0-based position, if present.
+    positions: Vec<Option<usize>>,
+    names: Vec<&'static str>,
+    pub rows: Vec<Row>,
+}
+
+/// A cell reference handed to the typed parsers.
+pub struct Cell<'a> {
+    pub file: &'a str,
+    pub line: u64,
+    pub column: usize,
+    pub field: &'static str,
+    pub text: &'a str,
+}
+
+impl Cell<'_> {
+    pub fn problem(&self, message: impl Into<String>) -> Problem {
+        Problem::file(self.file, message)
+            .at_line(self.line)
+            .at_column(self.column, self.field)
+            .with_value(self.text)
+    }
+}
+
+impl Table {
+    /// Reads `path`; structural problems (encoding, header, ragged rows) go to `problems`.
+    /// Returns `None` when the file cannot be read as a table at all.
+    pub fn read(
+        path: &Path,
+        shown: &str,
+        columns: &[Column],
+        problems: &mut Vec<Problem>,
+    ) -> Option<Table> {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                problems.push(Problem::file(shown, format!("cannot read the file: {e}")));
+                return None;
+            }
+        };
+        Self::parse(&bytes, shown, columns, problems)
+    }
+
+    pub fn parse(
+        bytes: &[u8],
+        shown: &str,
+        columns: &[Column],
+        problems: &mut Vec<Problem>,
+    ) -> Option<Table> {
+        let text = match std::str::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let line = 1 + bytes[..e.valid_up_to()]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count() as u64;
+                problems.push(
+                    Problem::file(
+                        shown,
+                        "the file is not UTF-8 text; expected UTF-8 (save it as \"CSV UTF-8\")",
+                    )
+                    .at_line(line),
+                );
+                return None;
+            }
+        };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+
+        let expected_names = || {
+            columns
+                .iter()
+                .map(|c| c.name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut header: Option<(u64, Vec<String>)> = None;
+        let mut rows = Vec::new();
+        let mut record = csv::StringRecord::new();
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    let line = e.position().map(|p| p.line());
+                    let mut p = Problem::file(shown, format!("cannot parse CSV: {e}"));
+                    if let Some(l) = line {
+                        p = p.at_line(l);
+                    }
+                    problems.push(p);
+                    return None;
+                }
+            }
+            let line = record.position().map(|p| p.line()).unwrap_or(0);
+            let cells: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
+            // A whitespace-only line is blank too: it is skipped but still counted.
+            if cells.len() == 1 && cells[0].is_empty() {
+                continue;
+            }
+            match &header {
+                None => header = Some((line, cells)),
+                Some((_, h)) => {
+                    if cells.len() != h.len() {
+                        problems.push(
+                            Problem::file(
+                                shown,
+                                format!(
+                                    "the row has {} field(s); expected {} as in the header",
+                                    cells.len(),
+                                    h.len()
+                                ),
+                            )
+                            .at_line(line),
+                        );
+                        continue;
+                    }
+                    rows.push(Row { line, cells });
+                }
+            }
+        }
+        let Some((header_line, header)) = header else {
+            problems.push(Problem::file(
+                shown,
+                format!(
+                    "the file is empty; expected a header row with the columns {}",
+                    expected_names()
+                ),
+            ));
+            return None;
+        };
+
+        let mut positions = vec![None; columns.len()];
+        let mut ok = true;
+        for (i, name) in header.iter().enumerate() {
+            let at = |msg: String| {
+                Problem::file(shown, msg)
+                    .at_line(header_line)
+                    .at_column(i + 1, name)
+            };
+            match columns.iter().position(|c| c.name == name) {
+                Some(k) if positions[k].is_some() => {
+                    problems.push(at(
+                        "the column is repeated; each column may appear once".into()
+                    ));
+                    ok = false;
+                }
+                Some(k) => positions[k] = Some(i),
+                None => {
+                    let msg = if name.is_empty() {
+                        format!("empty column name; expected one of {}", expected_names())
+                    } else {
+                        format!("unknown column; expected one of {}", expected_names())
+                    };
+                    problems.push(at(msg));
+                    ok = false;
+                }
+            }
+        }
+        for (k, c) in columns.iter().enumerate() {
+            if c.required && positions[k].is_none() {
+                problems.push(
+                    Problem::file(
+                        shown,
+                        format!("the required column \"{}\" is missing", c.name),
+                    )
+                    .at_line(header_line),
+                );
+                ok = false;
+            }
+        }
+        if !ok {
+            return None;
+        }
+        Some(Table {
+            file: shown.to_string(),
+            positions,
+            names: columns.iter().map(|c| c.name).collect(),
+            rows,
+        })
+    }
+
+    /// Whether the table has the column (by its index in the accepted-column list).
+    pub fn has(&self, col: usize) -> bool {
+        self.positions[col].is_some()
+    }
+
+    /// The cell of `row` in accepted column `col`; `None` when the column is absent.
+    pub fn cell<'a>(&'a self, row: &'a Row, col: usize) -> Option<Cell<'a>> {
+        let pos = self.positions[col]?;
+        Some(Cell {
+            file: &self.file,
+            line: row.line,
+            column: pos + 1,
+            field: self.names[col],
+            text: &row.cells[pos],
+        })
+    }
+}
+
+/// Typed reading of cells; every failure becomes a problem and the value `None`.
+pub struct Cells<'p> {
+    pub problems: &'p mut Vec<Problem>,
+}
+
+pub fn is_identifier(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-')
+}
+
+fn parse_f64(text: &str) -> Option<f64> {
+    // Rust also accepts "inf", "NaN" and "infinity": the SPEC rejects those.
+    let v: f64 = text.parse().ok()?;
+    v.is_finite().then_some(v)
+}
+
+impl Cells<'_> {
+    /// A cell that must not be empty. Returns the text.
+    pub fn required<'a>(&mut self, cell: Option<Cell<'a>>) -> Option<Cell<'a>> {
+        let cell = cell?;
+        if cell.text.is_empty() {
+            self.problems
+                .push(cell.problem("the value is missing; this column is required"));
+            return None;
+        }
+        Some(cell)
+    }
+
+    pub fn text(&mut self, cell: Option<Cell<'_>>) -> Option<String> {
+        self.required(cell).map(|c| c.text.to_string())
+    }
+
+    pub fn opt_text(&mut self, cell: Option<Cell<'_>>) -> Option<String> {
+        cell.filter(|c| !c.text.is_empty())
+            .map(|c| c.text.to_string())
+    }
+
+    pub fn identifier(&mut self, cell: Option<Cell<'_>>) -> Option<String> {
+        let cell = self.required(cell)?;
+        if is_identifier(cell.text) {
+            Some(cell.text.to_string())
+        } else {
+            self.problems.push(cell.problem(
+                "not a valid identifier; expected 1 to 64 characters from A-Z, a-z, 0-9, '_', '.', '-'",
+            ));
+            None
+        }
+    }
+
+    /// A number checked by `ok`; `what` names the expectation, e.g. "a number >= 0".
+    pub fn number(
+        &mut self,
+        cell: Option<Cell<'_>>,
+        what: &str,
+        ok: impl Fn(f64) -> bool,
+    ) -> Option<f64> {
+        let cell = self.required(cell)?;
+        self.number_of(&cell, what, ok)
+    }
+
+    pub fn opt_number(
+        &mut self,
+        cell: Option<Cell<'_>>,
+        what: &str,
+        ok: impl Fn(f64) -> bool,
+    ) -> Option<f64> {
+        let cell = cell.filter(|c| !c.text.is_empty())?;
+        self.number_of(&cell, what, ok)
+    }
+
+    fn number_of(&mut self, cell: &Cell<'_>, what: &str, ok: impl Fn(f64) -> bool) -> Option<f64> {
+        match parse_f64(cell.text) {
+            Some(v) if ok(v) => Some(v),
+            Some(_) => {
+                self.problems
+                    .push(cell.problem(format!("out of range; expected {what}")));
+                None
+            }
+            None => {
+                self.problems.push(cell.problem(format!(
+                    "not a number; expected {what} with '.' as the decimal point"
+                )));
+                None
+            }
+        }
+    }
+
+    pub fn integer(
+        &mut self,
+        cell: Option<Cell<'_>>,
+        what: &str,
+        ok: impl Fn(i64) -> bool,
+    ) -> Option<i64> {
+        let cell = self.required(cell)?;
+        self.integer_of(&cell, what, ok)
+    }
+
+    pub fn opt_integer(
+        &mut self,
+        cell: Option<Cell<'_>>,
+        what: &str,
+        ok: impl Fn(i64) -> bool,
+    ) -> Option<i64> {
+        let cell = cell.filter(|c| !c.text.is_empty())?;
+        self.integer_of(&cell, what, ok)
+    }
+
+    fn integer_of(&mut self, cell: &Cell<'_>, what: &str, ok: impl Fn(i64) -> bool) -> Option<i64> {
+        // "12" and "12.0" are both integers; a non-zero fraction is not.
+        let parsed = parse_f64(cell.text)
+            .filter(|v| v.fract() == 0.0 && v.abs() < 9.0e15)
+            .map(|v| v as i64);
+        match parsed {
+            Some(v) if ok(v) => Some(v),
+            Some(_) => {
+                self.problems
+                    .push(cell.problem(format!("out of range; expected {what}")));
+                None
+            }
+            None => {
+                self.problems
+                    .push(cell.problem(format!("not an integer; expected {what}")));
+                None
+            }
+        }
+    }
+
+    pub fn opt_bool(&mut self, cell: Option<Cell<'_>>) -> Option<bool> {
+        let cell = cell.filter(|c| !c.text.is_empty())?;
+        match cell.text.to_lowercase().as_str() {
+            "true" | "1" | "yes" | "да" => Some(true),
+            "false" | "0" | "no" | "нет" => Some(false),
+            _ => {
+                self.problems.push(
+                    cell.problem("not a boolean; expected true/false, 1/0, yes/no or да/нет"),
+                );
+                None
+            }
+        }
+    }
+}
