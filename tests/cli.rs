@@ -1,0 +1,239 @@
+//! The real binary on the bundled sample studies: the seed's four niches, determinism,
+//! languages, exit codes, and a snapshot of the report.
+
+use assert_cmd::Command;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn bin() -> Command {
+    Command::cargo_bin("nichegraph").unwrap()
+}
+
+fn sample(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("data")
+        .join(name)
+}
+
+/// Every file under `dir` (relative path -> bytes).
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().display().to_string();
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+fn analyze(study: &Path, out: &Path, extra: &[&str], threads: &str) {
+    bin()
+        .arg("analyze")
+        .arg(study)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .env("RAYON_NUM_THREADS", threads)
+        .assert()
+        .success();
+}
+
+fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let headers = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            headers
+                .iter()
+                .zip(rec.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn composites_sample_gives_the_seed_niches() {
+    let out = tempfile::tempdir().unwrap();
+    analyze(&sample("composites-without-borders"), out.path(), &[], "2");
+    let dir = out.path().join("composites-without-borders");
+    let niches = read_csv(&dir.join("niches.csv"));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("niches.json")).unwrap()).unwrap();
+    assert_eq!(niches.len(), 4, "{niches:?}");
+    // (product name, stage, demand range in units, key consumer names, investment in rub)
+    let seed: [(&str, &str, f64, f64, &[&str], f64); 4] = [
+        (
+            "ПАН-прекурсор повышенной прочности (4,9 и 5,5 ГПа)",
+            "1",
+            100.0,
+            150.0,
+            &["ООО «Аргон»"],
+            6.9e9,
+        ),
+        (
+            "Ткани и препреги",
+            "3",
+            400.0,
+            400.0,
+            &["АО «НПО ОКБ им. М.П. Симонова»", "ООО «КАМАТЕК»"],
+            1.3e9,
+        ),
+        (
+            "Сверхлегкие композитные баллоны высокого давления",
+            "4",
+            20_000.0,
+            20_000.0,
+            &["ООО «РМЗ РариТЭК»", "ООО «РариТЭК Инжиниринг»"],
+            1.04e9,
+        ),
+        (
+            "Стекловолокно",
+            "2",
+            150.0,
+            150.0,
+            &["ООО «Татнефть-Пресскомпозит»", "ООО «Заряд»"],
+            2.2e9,
+        ),
+    ];
+    for (name, stage, lo, hi, consumers, investment) in seed {
+        let row = niches
+            .iter()
+            .find(|r| r["product_name"] == name)
+            .unwrap_or_else(|| panic!("no niche {name}"));
+        assert_eq!(row["stage"], stage);
+        let demand: f64 = row["demand_qty"].parse().unwrap();
+        assert!((lo..=hi).contains(&demand), "{name}: demand {demand}");
+        let inv: f64 = row["investment_rub"].parse().unwrap();
+        assert!(
+            (inv / investment - 1.0).abs() <= 0.02,
+            "{name}: investment {inv}"
+        );
+        let detail = json["niches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["product_name"] == name)
+            .unwrap();
+        let names: Vec<&str> = detail["key_consumers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k["name"].as_str().unwrap())
+            .collect();
+        let mut want = consumers.to_vec();
+        let mut got = names.clone();
+        want.sort();
+        got.sort();
+        assert_eq!(got, want, "{name}");
+    }
+    let cyl = niches
+        .iter()
+        .find(|r| r["product"] == "composite-cylinders")
+        .unwrap();
+    assert_eq!(cyl["flags"], "import");
+    let imp: f64 = cyl["import_share"].parse().unwrap();
+    assert!((0.90..=0.95).contains(&imp));
+    let report = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    for needle in [
+        "6,9 млрд руб.",
+        "20 тыс. шт./год",
+        "92 %",
+        "Hexagon Composites",
+        "Porcher Industries",
+    ] {
+        assert!(report.contains(needle), "report.md lacks {needle}");
+    }
+}
+
+#[test]
+fn outputs_are_identical_across_threads_and_reruns() {
+    for name in ["composites-without-borders", "auto-components"] {
+        let study = sample(name);
+        if !study.exists() {
+            continue;
+        }
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        analyze(&study, a.path(), &[], "1");
+        analyze(&study, b.path(), &[], "2");
+        let mut fa = files(a.path());
+        let mut fb = files(b.path());
+        assert!(fa.keys().any(|k| k.ends_with("needs.csv")));
+        fa.retain(|k, _| !k.ends_with("run.json"));
+        fb.retain(|k, _| !k.ends_with("run.json"));
+        assert_eq!(fa, fb, "{name}: thread count changed the outputs");
+        analyze(&study, a.path(), &[], "2");
+        let mut again = files(a.path());
+        again.retain(|k, _| !k.ends_with("run.json"));
+        assert_eq!(fa, again, "{name}: a rerun changed the outputs");
+    }
+}
+
+#[test]
+fn report_snapshots() {
+    for (lang, name) in [("ru", "composites_ru"), ("en", "composites_en")] {
+        let out = tempfile::tempdir().unwrap();
+        analyze(
+            &sample("composites-without-borders"),
+            out.path(),
+            &["--lang", lang],
+            "2",
+        );
+        let md = std::fs::read_to_string(out.path().join("composites-without-borders/report.md"))
+            .unwrap();
+        insta::assert_snapshot!(name, md);
+    }
+}
+
+#[test]
+fn check_validates_and_writes_nothing() {
+    let cwd = tempfile::tempdir().unwrap();
+    bin()
+        .current_dir(cwd.path())
+        .arg("check")
+        .arg(sample("composites-without-borders"))
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "ok: study composites-without-borders",
+        ));
+    assert_eq!(std::fs::read_dir(cwd.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn exit_codes_for_usage_and_missing_folder() {
+    bin().arg("analyze").assert().code(2);
+    bin()
+        .args(["analyze", "x", "--lang", "de"])
+        .assert()
+        .code(2);
+    bin()
+        .args(["check", "/nonexistent/study"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("/nonexistent/study"));
+}
+
+#[test]
+fn output_path_that_is_a_file_fails_cleanly() {
+    let d = tempfile::tempdir().unwrap();
+    let f = d.path().join("taken");
+    std::fs::write(&f, "x").unwrap();
+    bin()
+        .arg("analyze")
+        .arg(sample("composites-without-borders"))
+        .arg("--out")
+        .arg(&f)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("is a file"));
+    assert_eq!(std::fs::read(&f).unwrap(), b"x");
+}
