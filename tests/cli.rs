@@ -70,7 +70,8 @@ fn composites_sample_gives_the_seed_niches() {
         serde_json::from_slice(&std::fs::read(dir.join("niches.json")).unwrap()).unwrap();
     assert_eq!(niches.len(), 4, "{niches:?}");
     // (product name, stage, demand range in units, key consumer names, investment in rub)
-    let seed: [(&str, &str, f64, f64, &[&str], f64); 4] = [
+    type SeedNiche<'a> = (&'a str, &'a str, f64, f64, &'a [&'a str], f64);
+    let seed: [SeedNiche; 4] = [
         (
             "ПАН-прекурсор повышенной прочности (4,9 и 5,5 ГПа)",
             "1",

@@ -448,7 +448,9 @@ fn stable_sum(mut xs: Vec<f64>) -> f64 {
 
 fn aggregate(rows: &[FlowRow], year: Option<i64>) -> Vec<Flow> {
     type Key = (usize, usize, Source);
-    let mut groups: BTreeMap<Key, (Vec<f64>, Vec<f64>, BTreeSet<String>)> = BTreeMap::new();
+    /// Quantities, values and supplier names of one (product, consumer, supplier).
+    type Group = (Vec<f64>, Vec<f64>, BTreeSet<String>);
+    let mut groups: BTreeMap<Key, Group> = BTreeMap::new();
     for r in rows.iter().filter(|r| year.is_none() || r.year == year) {
         let g = groups
             .entry((r.product, r.consumer, r.supplier.clone()))
