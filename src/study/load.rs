@@ -127,11 +127,11 @@ pub fn load(dir: &Path) -> Result<Study> {
 
     let mut selected_year = None;
     let mut flows = Vec::new();
-    if let (Some(config), Some((rows, has_year)), Some(t)) = (&config, rows, &flows_t) {
-        match select_year(config.year, &rows, has_year) {
+    if let (Some(config), Some(rows), Some(t)) = (&config, rows, &flows_t) {
+        match select_year(config.year, &rows.years, rows.has_year) {
             Ok(y) => {
                 selected_year = y;
-                flows = aggregate(&rows, has_year.then_some(y).flatten());
+                flows = aggregate(&rows.rows, rows.has_year.then_some(y).flatten());
             }
             Err(msg) => problems.push(Problem::file(&t.file, msg).with_field("year")),
         }
@@ -321,8 +321,17 @@ fn is_origin(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
-fn flow_rows(t: &Table, refs: &Refs, problems: &mut Vec<Problem>) -> (Vec<FlowRow>, bool) {
+/// Valid flow rows, whether the table has a year column, and every valid year seen (also on
+/// rows with other problems, so that "years present" never hides a year that is there).
+struct FlowRows {
+    rows: Vec<FlowRow>,
+    has_year: bool,
+    years: BTreeSet<i64>,
+}
+
+fn flow_rows(t: &Table, refs: &Refs, problems: &mut Vec<Problem>) -> FlowRows {
     let has_year = t.has(6);
+    let mut years = BTreeSet::new();
     let mut out = Vec::with_capacity(t.rows.len());
     for row in &t.rows {
         let mut c = Cells { problems };
@@ -379,9 +388,10 @@ fn flow_rows(t: &Table, refs: &Refs, problems: &mut Vec<Problem>) -> (Vec<FlowRo
                 "an integer year (every row needs one when the column exists)",
                 |_| true,
             );
-            if y.is_none() {
-                continue;
-            }
+            match y {
+                Some(y) => years.insert(y),
+                None => continue,
+            };
             y
         } else {
             None
@@ -410,19 +420,22 @@ fn flow_rows(t: &Table, refs: &Refs, problems: &mut Vec<Problem>) -> (Vec<FlowRo
             });
         }
     }
-    (out, has_year)
+    FlowRows {
+        rows: out,
+        has_year,
+        years,
+    }
 }
 
 /// The year whose rows count: the study's, or else the latest present. `Ok(None)` means all rows.
 fn select_year(
     study_year: Option<i64>,
-    rows: &[FlowRow],
+    years: &BTreeSet<i64>,
     has_year: bool,
 ) -> Result<Option<i64>, String> {
     if !has_year {
         return Ok(study_year);
     }
-    let years: BTreeSet<i64> = rows.iter().filter_map(|r| r.year).collect();
     match study_year {
         Some(y) if years.contains(&y) => Ok(Some(y)),
         Some(y) => {

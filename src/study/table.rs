@@ -114,6 +114,8 @@ impl Table {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
+        // Lines come from byte offsets: the csv crate's own line count is off by one in CRLF files.
+        let mut lines = LineCounter::new(text);
         let mut header: Option<(u64, Vec<String>)> = None;
         let mut rows = Vec::new();
         let mut record = csv::StringRecord::new();
@@ -122,7 +124,7 @@ impl Table {
                 Ok(false) => break,
                 Ok(true) => {}
                 Err(e) => {
-                    let line = e.position().map(|p| p.line());
+                    let line = e.position().map(|p| lines.line_at(p.byte() as usize));
                     let mut p = Problem::file(shown, format!("cannot parse CSV: {e}"));
                     if let Some(l) = line {
                         p = p.at_line(l);
@@ -131,7 +133,10 @@ impl Table {
                     return None;
                 }
             }
-            let line = record.position().map(|p| p.line()).unwrap_or(0);
+            let line = record
+                .position()
+                .map(|p| lines.line_at(p.byte() as usize))
+                .unwrap_or(0);
             let cells: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
             // A whitespace-only line is blank too: it is skipped but still counted.
             if cells.len() == 1 && cells[0].is_empty() {
@@ -234,6 +239,41 @@ impl Table {
             field: self.names[col],
             text: &row.cells[pos],
         })
+    }
+}
+
+/// 1-based line numbers of increasing byte offsets, counted once.
+struct LineCounter<'a> {
+    text: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        LineCounter {
+            text: text.as_bytes(),
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    fn line_at(&mut self, offset: usize) -> u64 {
+        let mut offset = offset.min(self.text.len());
+        // In CRLF files a record's offset can point at the '\n' that ends the previous line.
+        while offset < self.text.len() && matches!(self.text[offset], b'\r' | b'\n') {
+            offset += 1;
+        }
+        if offset < self.offset {
+            self.offset = 0;
+            self.line = 1;
+        }
+        self.line += self.text[self.offset..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+        self.offset = offset;
+        self.line
     }
 }
 
