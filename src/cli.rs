@@ -35,6 +35,26 @@ pub enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Simulate localising a product: move its imports to a cluster supplier and recompute
+    Whatif {
+        /// The study folder
+        study: PathBuf,
+        /// The product to localise (a product id)
+        #[arg(long, value_name = "PRODUCT")]
+        localize: String,
+        /// Fraction of each import flow to move, from 0 to 1
+        #[arg(long, default_value_t = 1.0, value_name = "S")]
+        share: f64,
+        /// An existing participant to supply it (default: a new participant new-<PRODUCT>)
+        #[arg(long, value_name = "ID")]
+        supplier: Option<String>,
+        /// Output folder; the scenario goes to <OUT>/<study id>/whatif/<PRODUCT>/
+        #[arg(long, default_value = "notebooks-out")]
+        out: PathBuf,
+        /// Language of whatif.md
+        #[arg(long, value_enum, default_value_t = Lang::Ru)]
+        lang: Lang,
+    },
     /// Validate a study folder: list every problem and warning, write nothing
     Check {
         /// The study folder

@@ -31,7 +31,7 @@ pub fn analyze(study_dir: &Path, out: &Path, lang: Lang) -> Result<AnalyzeOutcom
     let clock = Instant::now();
     let study = study::load(study_dir)?;
     let graph = graph::SupplyGraph::build(&study);
-    let result = analysis::analyze(&study, &graph);
+    let result = analysis::analyze(&study, &graph)?;
     let mut files = report::render_all(&result, lang)?;
     let manifest = run::Manifest {
         tool: "nichegraph",
@@ -44,16 +44,51 @@ pub fn analyze(study_dir: &Path, out: &Path, lang: Lang) -> Result<AnalyzeOutcom
         finished: run::timestamp(SystemTime::now()),
         duration_ms: clock.elapsed().as_millis(),
     };
-    let mut manifest_bytes = serde_json::to_vec_pretty(&manifest)
-        .map_err(|e| error::Error::Other(format!("cannot render run.json: {e}")))?;
-    manifest_bytes.push(b'\n');
-    files.push(("run.json".into(), manifest_bytes));
+    files.push(("run.json".into(), report::json::to_bytes(&manifest)?));
     let folder = output::write_folder(out, &study.config.id, &files)?;
     Ok(AnalyzeOutcome {
         folder,
         warnings: study::warnings::warnings(&study),
         analysis: result,
     })
+}
+
+/// What a `whatif` run produced.
+pub struct WhatIfOutcome {
+    pub folder: PathBuf,
+    pub moved: analysis::whatif::Moved,
+}
+
+/// Localises a product in a study and writes the scenario to `<out>/<id>/whatif/<PRODUCT>/`.
+pub fn whatif(
+    study_dir: &Path,
+    out: &Path,
+    lang: Lang,
+    l: &analysis::whatif::Localize,
+) -> Result<WhatIfOutcome> {
+    let study = study::load(study_dir)?;
+    let before = analysis::analyze(&study, &graph::SupplyGraph::build(&study))?;
+    let (scenario, moved) = analysis::whatif::localize(&study, l)?;
+    let after = analysis::analyze(&scenario, &graph::SupplyGraph::build(&scenario))?;
+    let (fb, fa) = (
+        report::whatif::figures(&before, &l.product),
+        report::whatif::figures(&after, &l.product),
+    );
+    let mut files = report::render_data(&after)?;
+    files.push((
+        "whatif.json".into(),
+        report::whatif::json(&moved, &fb, &fa)?,
+    ));
+    files.push((
+        "whatif.md".into(),
+        report::whatif::markdown(&after, &moved, &fb, &fa, lang),
+    ));
+    let folder = output::write_folder(
+        &out.join(&study.config.id).join("whatif"),
+        &l.product,
+        &files,
+    )?;
+    Ok(WhatIfOutcome { folder, moved })
 }
 
 /// Validates one study; returns it with its warnings.

@@ -55,6 +55,29 @@ fn run(cli: Cli) -> Result<(), Error> {
             }
             Ok(())
         }
+        Command::Whatif {
+            study,
+            localize,
+            share,
+            supplier,
+            out,
+            lang,
+        } => {
+            let l = nichegraph::analysis::whatif::Localize {
+                product: localize,
+                share,
+                supplier,
+            };
+            let o = nichegraph::whatif(&study, &out, lang, &l)?;
+            eprintln!(
+                "{}: moved {} rub to {} -> {}",
+                o.moved.product,
+                o.moved.moved_rub,
+                o.moved.supplier,
+                o.folder.display()
+            );
+            Ok(())
+        }
         Command::Check { study } => {
             let (s, warnings) = nichegraph::check(&study)?;
             for w in &warnings {

@@ -81,6 +81,10 @@ fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
 
 /// Writes `files` as the folder `out/id`, replacing an earlier one only when all is written.
 pub fn write_folder(out: &Path, id: &str, files: &Files) -> Result<PathBuf> {
+    // Ids come from data: they must name one folder inside `out`, never a way out of it.
+    if id.is_empty() || id.chars().all(|c| c == '.') || id.contains(['/', '\\']) {
+        return Err(Error::Other(format!("{id:?} cannot name an output folder")));
+    }
     if out.exists() && !out.is_dir() {
         return Err(Error::Other(format!(
             "the output path {} is a file; expected a folder (choose another with --out)",

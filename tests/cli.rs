@@ -238,3 +238,123 @@ fn output_path_that_is_a_file_fails_cleanly() {
         .stderr(predicates::str::contains("is a file"));
     assert_eq!(std::fs::read(&f).unwrap(), b"x");
 }
+
+/// Copies a study folder into `dir`.
+fn copy_study(from: &Path, dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_file() {
+            std::fs::copy(&p, dir.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+}
+
+#[test]
+fn whatif_equals_analyze_of_a_hand_rewritten_study() {
+    let study = sample("composites-without-borders");
+    for share in ["1", "0.5"] {
+        let out = tempfile::tempdir().unwrap();
+        bin()
+            .arg("whatif")
+            .arg(&study)
+            .args([
+                "--localize",
+                "composite-cylinders",
+                "--share",
+                share,
+                "--out",
+            ])
+            .arg(out.path())
+            .assert()
+            .success();
+        let scenario = out
+            .path()
+            .join("composites-without-borders/whatif/composite-cylinders");
+        let doc: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(scenario.join("whatif.json")).unwrap()).unwrap();
+
+        // The same scenario by hand: imports of 2018 move to a new final producer.
+        let copy = tempfile::tempdir().unwrap();
+        copy_study(&study, copy.path());
+        let flows = std::fs::read_to_string(study.join("flows.csv")).unwrap();
+        let mut rewritten = String::new();
+        let mut moved = 0.0;
+        for line in flows.lines() {
+            let cells: Vec<&str> = line.split(',').collect();
+            if cells[0] == "import:NO" && cells[6] == "2018" {
+                let (q, v): (f64, f64) = (cells[4].parse().unwrap(), cells[5].parse().unwrap());
+                let s: f64 = share.parse().unwrap();
+                moved += v * s;
+                if s < 1.0 {
+                    rewritten += &format!(
+                        "{},{},{},{},{},{},2018\n",
+                        cells[0],
+                        cells[1],
+                        cells[2],
+                        cells[3],
+                        q - q * s,
+                        v - v * s
+                    );
+                }
+                rewritten += &format!(
+                    "new-composite-cylinders,,{},{},{},{},2018\n",
+                    cells[2],
+                    cells[3],
+                    q * s,
+                    v * s
+                );
+            } else {
+                rewritten += line;
+                rewritten.push('\n');
+            }
+        }
+        std::fs::write(copy.path().join("flows.csv"), rewritten).unwrap();
+        let mut parts = std::fs::read_to_string(study.join("participants.csv")).unwrap();
+        parts += &format!(
+            "new-composite-cylinders,Новое производство: Сверхлегкие композитные баллоны высокого давления,Республика Татарстан,final_producer,4,,,false,{moved},\n"
+        );
+        std::fs::write(copy.path().join("participants.csv"), parts).unwrap();
+        assert_eq!(doc["moved_rub"].as_f64().unwrap(), moved);
+
+        let plain = tempfile::tempdir().unwrap();
+        analyze(copy.path(), plain.path(), &[], "2");
+        for f in [
+            "needs.csv",
+            "niches.csv",
+            "niches.json",
+            "import_content.csv",
+            "compliance.json",
+        ] {
+            let a = std::fs::read_to_string(scenario.join(f)).unwrap();
+            let b =
+                std::fs::read_to_string(plain.path().join("composites-without-borders").join(f))
+                    .unwrap();
+            assert_eq!(a, b, "share {share}: {f} differs");
+        }
+    }
+}
+
+#[test]
+fn whatif_rejects_bad_options() {
+    let study = sample("composites-without-borders");
+    let out = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        bin()
+            .arg("whatif")
+            .arg(&study)
+            .args(args)
+            .arg("--out")
+            .arg(out.path())
+            .assert()
+    };
+    run(&["--localize", "no-such-product"])
+        .code(2)
+        .stderr(predicates::str::contains("no such product"));
+    run(&["--localize", "glass-fiber", "--share", "1.5"]).code(2);
+    // ООО «Заряд» buys glass fibre itself.
+    run(&["--localize", "glass-fiber", "--supplier", "zaryad"])
+        .code(2)
+        .stderr(predicates::str::contains("consumes"));
+    assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
+}

@@ -144,4 +144,20 @@ pub struct Analysis {
     /// The niches by rank.
     pub niches: Vec<Niche>,
     pub chain: Vec<ChainMember>,
+    pub compliance: super::Compliance,
+    /// One per participant, in id order.
+    pub import_content: Vec<super::ImportContent>,
+    /// Participants whose sales to other participants carry imports, most first.
+    pub import_carriers: Vec<ImportCarrier>,
+}
+
+/// A participant that passes imports on inside the cluster: the import content of what it
+/// sells to other participants, `total_import_share * cluster_sales_rub`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportCarrier {
+    pub id: String,
+    pub name: String,
+    pub total_import_share: f64,
+    pub cluster_sales_rub: f64,
+    pub passed_on_rub: f64,
 }

@@ -51,7 +51,11 @@ fn product_ranges(flows: &[Flow]) -> Vec<(usize, std::ops::Range<usize>)> {
     out
 }
 
-pub fn analyze(study: &Study, graph: &SupplyGraph) -> Analysis {
+/// Everything SPEC defines for one study. Fails only when import content cannot be computed.
+pub fn analyze(study: &Study, graph: &SupplyGraph) -> Result<Analysis, crate::error::Error> {
+    let totals = super::Totals::of(study);
+    let import_content = super::import_content::import_content(study, &totals)?;
+    let compliance = super::compliance::compliance(study, &totals);
     let purchases = graph.purchases(study);
     let mut specs_by_product: BTreeMap<usize, Vec<&crate::study::Spec>> = BTreeMap::new();
     for s in &study.specs {
@@ -83,8 +87,23 @@ pub fn analyze(study: &Study, graph: &SupplyGraph) -> Analysis {
         n.rank = i + 1;
     }
 
+    let mut import_carriers: Vec<ImportCarrier> = import_content
+        .iter()
+        .zip(&totals.sales)
+        .filter(|(r, &sales)| r.total_import_share * sales > 0.0)
+        .map(|(r, &sales)| ImportCarrier {
+            id: r.participant.clone(),
+            name: r.name.clone(),
+            total_import_share: r.total_import_share,
+            cluster_sales_rub: sales,
+            passed_on_rub: r.total_import_share * sales,
+        })
+        .collect();
+    // Stable sort: ties stay in id order.
+    import_carriers.sort_by(|a, b| b.passed_on_rub.total_cmp(&a.passed_on_rub));
+
     let c = &study.config;
-    Analysis {
+    Ok(Analysis {
         study: StudyInfo {
             id: c.id.clone(),
             name: c.name.clone(),
@@ -96,7 +115,10 @@ pub fn analyze(study: &Study, graph: &SupplyGraph) -> Analysis {
         needs,
         niches,
         chain: chain(study),
-    }
+        compliance,
+        import_content,
+        import_carriers,
+    })
 }
 
 fn need(
@@ -304,7 +326,7 @@ mod tests {
     use crate::study::testing::{load_files, study_from, Files, TOML};
 
     fn run(s: &Study) -> Analysis {
-        analyze(s, &SupplyGraph::build(s))
+        analyze(s, &SupplyGraph::build(s)).unwrap()
     }
 
     fn need<'a>(a: &'a Analysis, p: &str) -> &'a Need {

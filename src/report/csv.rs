@@ -139,3 +139,33 @@ pub fn niches(a: &Analysis) -> Result<Vec<u8>> {
     }
     finish(w)
 }
+
+pub const IMPORT_CONTENT_COLUMNS: [&str; 7] = [
+    "participant",
+    "name",
+    "stage",
+    "output_rub",
+    "estimated_output",
+    "direct_import_share",
+    "total_import_share",
+];
+
+pub fn import_content(a: &Analysis) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    write_row(&mut w, IMPORT_CONTENT_COLUMNS)?;
+    for r in &a.import_content {
+        write_row(
+            &mut w,
+            [
+                r.participant.clone(),
+                r.name.clone(),
+                r.stage.map(|s| s.to_string()).unwrap_or_default(),
+                num(r.output_rub),
+                r.estimated_output.to_string(),
+                num(r.direct_import_share),
+                num(r.total_import_share),
+            ],
+        )?;
+    }
+    finish(w)
+}

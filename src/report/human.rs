@@ -116,6 +116,15 @@ pub fn pct(share: f64, lang: Lang) -> String {
     }
 }
 
+/// A share with one decimal, so that small shifts (import content) stay visible: «13,2 %».
+pub fn pct1(share: f64, lang: Lang) -> String {
+    let s = format!("{:.1}", share * 100.0 + 0.0);
+    match lang {
+        Lang::Ru => format!("{} %", s.replace('.', ",")),
+        Lang::En => format!("{s}%"),
+    }
+}
+
 /// Roman numeral of a stage, as the seed writes «II передел».
 pub fn roman(stage: u8) -> &'static str {
     match stage {

@@ -164,7 +164,7 @@ const EN: Words = Words {
 };
 
 /// Escapes text from the data so that Markdown shows it as written.
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for ch in s.chars() {
         match ch {
@@ -350,6 +350,10 @@ fn investment_text(n: &Need, intensity: f64, w: &Words, lang: Lang) -> String {
     }
 }
 
+fn roles(a: &Analysis) -> std::collections::BTreeMap<String, crate::study::Role> {
+    a.chain.iter().map(|m| (m.id.clone(), m.role)).collect()
+}
+
 pub fn render(a: &Analysis, lang: Lang) -> Vec<u8> {
     let w = match lang {
         Lang::Ru => &RU,
@@ -503,6 +507,9 @@ pub fn render(a: &Analysis, lang: Lang) -> Vec<u8> {
         );
         o.push('\n');
     }
+
+    super::sections::hidden_imports(&mut o, a, lang, &roles(a));
+    super::sections::compliance(&mut o, a, lang);
 
     // Method and thresholds used.
     let c = &a.study.criteria;

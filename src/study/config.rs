@@ -36,6 +36,36 @@ impl Default for Investment {
     }
 }
 
+/// Registry thresholds (Decree 779); a study may override them in `[compliance]`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ComplianceThresholds {
+    pub industrial_count_min: u64,
+    pub final_producer_min: u64,
+    pub education_min: u64,
+    pub infrastructure_objects_min: u64,
+    pub governance_share_min: f64,
+    pub hp_jobs_share_min: f64,
+    pub supplier_share_min: f64,
+    pub cooperation_share_min: f64,
+    pub cooperation_below_max: f64,
+}
+
+impl Default for ComplianceThresholds {
+    fn default() -> Self {
+        ComplianceThresholds {
+            industrial_count_min: 10,
+            final_producer_min: 1,
+            education_min: 1,
+            infrastructure_objects_min: 2,
+            governance_share_min: 0.5,
+            hp_jobs_share_min: 0.5,
+            supplier_share_min: 0.05,
+            cooperation_share_min: 0.20,
+            cooperation_below_max: 0.30,
+        }
+    }
+}
+
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct StudyConfig {
     pub id: String,
@@ -44,6 +74,7 @@ pub struct StudyConfig {
     pub year: Option<i64>,
     pub criteria: Criteria,
     pub investment: Investment,
+    pub compliance: ComplianceThresholds,
 }
 
 #[derive(Deserialize)]
@@ -55,6 +86,21 @@ struct RawConfig {
     year: Option<i64>,
     criteria: Option<RawCriteria>,
     investment: Option<RawInvestment>,
+    compliance: Option<RawCompliance>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCompliance {
+    industrial_count_min: Option<u64>,
+    final_producer_min: Option<u64>,
+    education_min: Option<u64>,
+    infrastructure_objects_min: Option<u64>,
+    governance_share_min: Option<Spanned<f64>>,
+    hp_jobs_share_min: Option<Spanned<f64>>,
+    supplier_share_min: Option<Spanned<f64>>,
+    cooperation_share_min: Option<Spanned<f64>>,
+    cooperation_below_max: Option<Spanned<f64>>,
 }
 
 #[derive(Deserialize)]
@@ -197,6 +243,43 @@ pub fn parse(text: &str, shown: &str, problems: &mut Vec<Problem>) -> Option<Stu
             ),
         },
     };
+    let dc = ComplianceThresholds::default();
+    let compliance = match raw.compliance {
+        None => dc,
+        Some(c) => ComplianceThresholds {
+            industrial_count_min: c.industrial_count_min.unwrap_or(dc.industrial_count_min),
+            final_producer_min: c.final_producer_min.unwrap_or(dc.final_producer_min),
+            education_min: c.education_min.unwrap_or(dc.education_min),
+            infrastructure_objects_min: c
+                .infrastructure_objects_min
+                .unwrap_or(dc.infrastructure_objects_min),
+            governance_share_min: value(
+                c.governance_share_min,
+                "compliance.governance_share_min",
+                dc.governance_share_min,
+            ),
+            hp_jobs_share_min: value(
+                c.hp_jobs_share_min,
+                "compliance.hp_jobs_share_min",
+                dc.hp_jobs_share_min,
+            ),
+            supplier_share_min: value(
+                c.supplier_share_min,
+                "compliance.supplier_share_min",
+                dc.supplier_share_min,
+            ),
+            cooperation_share_min: value(
+                c.cooperation_share_min,
+                "compliance.cooperation_share_min",
+                dc.cooperation_share_min,
+            ),
+            cooperation_below_max: value(
+                c.cooperation_below_max,
+                "compliance.cooperation_below_max",
+                dc.cooperation_below_max,
+            ),
+        },
+    };
     if problems.len() > before {
         return None;
     }
@@ -212,6 +295,7 @@ pub fn parse(text: &str, shown: &str, problems: &mut Vec<Problem>) -> Option<Stu
         year: raw.year,
         criteria,
         investment,
+        compliance,
     })
 }
 

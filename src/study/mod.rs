@@ -10,7 +10,7 @@ pub mod table;
 pub mod testing;
 pub mod warnings;
 
-pub use config::{Criteria, Investment, StudyConfig};
+pub use config::{ComplianceThresholds, Criteria, Investment, StudyConfig};
 pub use load::load;
 
 use std::collections::BTreeSet;
