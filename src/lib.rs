@@ -97,3 +97,4 @@ pub fn check(study_dir: &Path) -> Result<(study::Study, Vec<String>)> {
     let warnings = study::warnings::warnings(&study);
     Ok((study, warnings))
 }
+pub mod chart;
