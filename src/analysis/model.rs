@@ -149,6 +149,16 @@ pub struct Analysis {
     pub import_content: Vec<super::ImportContent>,
     /// Participants whose sales to other participants carry imports, most first.
     pub import_carriers: Vec<ImportCarrier>,
+    /// Value of all products from each supplier to each consumer, sorted by (supplier, consumer).
+    pub links: Vec<Link>,
+}
+
+/// All flows from one supplier (participant id, `import:XX` or `domestic`) to one consumer.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub supplier: String,
+    pub consumer: String,
+    pub value_rub: f64,
 }
 
 /// A participant that passes imports on inside the cluster: the import content of what it

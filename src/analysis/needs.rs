@@ -118,6 +118,7 @@ pub fn analyze(study: &Study, graph: &SupplyGraph) -> Result<Analysis, crate::er
         compliance,
         import_content,
         import_carriers,
+        links: links(study),
     })
 }
 
@@ -286,6 +287,23 @@ fn need(
         spec_gaps,
         downstream_final_rub,
     }
+}
+
+fn links(study: &Study) -> Vec<Link> {
+    let mut sums: BTreeMap<(String, usize), f64> = BTreeMap::new();
+    for f in &study.flows {
+        *sums.entry((study.source_key(&f.supplier), f.consumer)).or_default() += f.value_rub;
+    }
+    let mut out: Vec<Link> = sums
+        .into_iter()
+        .map(|((supplier, c), value_rub)| Link {
+            supplier,
+            consumer: study.participants[c].id.clone(),
+            value_rub,
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.supplier, &a.consumer).cmp(&(&b.supplier, &b.consumer)));
+    out
 }
 
 /// Participants with what they supply inside the cluster, in id order.
