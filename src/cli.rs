@@ -1,6 +1,6 @@
 //! Command-line types (clap derive only), so that they can be reused for completions and docs.
 
-use crate::report::Lang;
+use crate::report::{Format, Lang};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -31,6 +31,9 @@ pub enum Command {
         /// Language of the report
         #[arg(long, value_enum, default_value_t = Lang::Ru)]
         lang: Lang,
+        /// Outputs to write, comma-separated (default: all)
+        #[arg(long, value_enum, value_delimiter = ',', default_values_t = Format::ALL)]
+        format: Vec<Format>,
         /// Do not print warnings and the summary
         #[arg(long, short)]
         quiet: bool,

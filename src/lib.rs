@@ -26,20 +26,25 @@ pub struct AnalyzeOutcome {
 }
 
 /// Loads, analyses and writes one study.
-pub fn analyze(study_dir: &Path, out: &Path, lang: Lang) -> Result<AnalyzeOutcome> {
+pub fn analyze(
+    study_dir: &Path,
+    out: &Path,
+    lang: Lang,
+    formats: &[report::Format],
+) -> Result<AnalyzeOutcome> {
     let started = SystemTime::now();
     let clock = Instant::now();
     let study = study::load(study_dir)?;
     let graph = graph::SupplyGraph::build(&study);
     let result = analysis::analyze(&study, &graph)?;
-    let mut files = report::render_all(&result, lang)?;
+    let mut files = report::render(&result, lang, formats)?;
     let manifest = run::Manifest {
         tool: "nichegraph",
         version: env!("CARGO_PKG_VERSION"),
         command: "analyze".into(),
         study: study_dir.display().to_string(),
         inputs: run::inputs(study_dir),
-        options: serde_json::json!({ "lang": lang, "out": out.display().to_string() }),
+        options: serde_json::json!({ "lang": lang, "out": out.display().to_string(), "format": formats }),
         started: run::timestamp(started),
         finished: run::timestamp(SystemTime::now()),
         duration_ms: clock.elapsed().as_millis(),

@@ -37,9 +37,13 @@ fn run(cli: Cli) -> Result<(), Error> {
             study,
             out,
             lang,
+            format,
             quiet,
         } => {
-            let outcome = nichegraph::analyze(&study, &out, lang)?;
+            let mut format = format;
+            format.sort();
+            format.dedup();
+            let outcome = nichegraph::analyze(&study, &out, lang, &format)?;
             if !quiet {
                 for w in &outcome.warnings {
                     eprintln!("warning: {w}");

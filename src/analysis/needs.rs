@@ -292,7 +292,9 @@ fn need(
 fn links(study: &Study) -> Vec<Link> {
     let mut sums: BTreeMap<(String, usize), f64> = BTreeMap::new();
     for f in &study.flows {
-        *sums.entry((study.source_key(&f.supplier), f.consumer)).or_default() += f.value_rub;
+        *sums
+            .entry((study.source_key(&f.supplier), f.consumer))
+            .or_default() += f.value_rub;
     }
     let mut out: Vec<Link> = sums
         .into_iter()

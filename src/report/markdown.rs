@@ -355,6 +355,22 @@ fn roles(a: &Analysis) -> std::collections::BTreeMap<String, crate::study::Role>
 }
 
 pub fn render(a: &Analysis, lang: Lang) -> Vec<u8> {
+    sections(a, lang)
+        .into_iter()
+        .map(|(_, text)| text)
+        .collect::<String>()
+        .into_bytes()
+}
+
+/// Ends the current section: moves `o` into `out` under `key`.
+fn cut(out: &mut Vec<(&'static str, String)>, o: &mut String, key: &'static str) {
+    out.push((key, std::mem::take(o)));
+}
+
+/// The report as named sections (head, summary, chain, problems, niches, hidden_imports,
+/// compliance, method), so that the HTML report can place charts beside them.
+pub fn sections(a: &Analysis, lang: Lang) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
     let w = match lang {
         Lang::Ru => &RU,
         Lang::En => &EN,
@@ -368,6 +384,7 @@ pub fn render(a: &Analysis, lang: Lang) -> Vec<u8> {
     }
     o.push_str("\n\n");
 
+    cut(&mut out, &mut o, "head");
     // Summary.
     let _ = writeln!(o, "## {}\n", w.summary);
     if a.niches.is_empty() {
@@ -404,6 +421,7 @@ pub fn render(a: &Analysis, lang: Lang) -> Vec<u8> {
         o.push('\n');
     }
 
+    cut(&mut out, &mut o, "summary");
     // The processing chain.
     let _ = writeln!(o, "## {}\n", w.chain);
     for stage in 1..=4u8 {
@@ -427,6 +445,7 @@ pub fn render(a: &Analysis, lang: Lang) -> Vec<u8> {
         o.push('\n');
     }
 
+    cut(&mut out, &mut o, "chain");
     // Key production problems per stage: every need with a flag.
     let _ = writeln!(o, "## {}\n", w.problems);
     let flagged: Vec<&Need> = a.needs.iter().filter(|n| !n.flags.is_empty()).collect();
@@ -452,6 +471,7 @@ pub fn render(a: &Analysis, lang: Lang) -> Vec<u8> {
         }
     }
 
+    cut(&mut out, &mut o, "problems");
     // One block per niche.
     if !a.niches.is_empty() {
         let _ = writeln!(o, "## {}\n", w.niches);
@@ -508,8 +528,11 @@ pub fn render(a: &Analysis, lang: Lang) -> Vec<u8> {
         o.push('\n');
     }
 
+    cut(&mut out, &mut o, "niches");
     super::sections::hidden_imports(&mut o, a, lang, &roles(a));
+    cut(&mut out, &mut o, "hidden_imports");
     super::sections::compliance(&mut o, a, lang);
+    cut(&mut out, &mut o, "compliance");
 
     // Method and thresholds used.
     let c = &a.study.criteria;
@@ -534,5 +557,6 @@ pub fn render(a: &Analysis, lang: Lang) -> Vec<u8> {
         ),
     };
     let _ = writeln!(o, "{thresholds}");
-    o.into_bytes()
+    cut(&mut out, &mut o, "method");
+    out
 }

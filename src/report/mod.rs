@@ -1,6 +1,7 @@
 //! Renderers: each takes the result model and returns bytes; none does I/O.
 
 pub mod csv;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod markdown;
@@ -22,9 +23,79 @@ pub fn render_data(a: &Analysis) -> Result<crate::output::Files> {
     ])
 }
 
-/// Every deterministic output file of one analysis, by file name.
-pub fn render_all(a: &Analysis, lang: Lang) -> Result<crate::output::Files> {
-    let mut files = render_data(a)?;
-    files.push(("report.md".to_string(), markdown::render(a, lang)));
+/// The kinds of output `analyze --format` selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// needs.csv, niches.csv, import_content.csv
+    Csv,
+    /// niches.json, compliance.json
+    Json,
+    /// report.md
+    Md,
+    /// report.html (with the charts inline)
+    Html,
+    /// charts/*.svg and charts/*.png
+    Charts,
+}
+
+impl Format {
+    pub const ALL: [Format; 5] = [
+        Format::Csv,
+        Format::Json,
+        Format::Md,
+        Format::Html,
+        Format::Charts,
+    ];
+}
+
+/// The selected output files of one analysis, by relative path; deterministic bytes.
+pub fn render(a: &Analysis, lang: Lang, formats: &[Format]) -> Result<crate::output::Files> {
+    let has = |f: Format| formats.contains(&f);
+    let mut files = Vec::new();
+    if has(Format::Csv) {
+        files.push(("needs.csv".to_string(), csv::needs(a)?));
+        files.push(("niches.csv".to_string(), csv::niches(a)?));
+        files.push(("import_content.csv".to_string(), csv::import_content(a)?));
+    }
+    if has(Format::Json) {
+        files.push(("niches.json".to_string(), json::niches(a)?));
+        files.push(("compliance.json".to_string(), json::compliance(a)?));
+    }
+    if has(Format::Md) {
+        files.push(("report.md".to_string(), markdown::render(a, lang)));
+    }
+    if has(Format::Html) || has(Format::Charts) {
+        let charts = pending_charts(a, lang)?;
+        if has(Format::Html) {
+            let figures: Vec<html::Figure> = charts
+                .iter()
+                .map(|c| html::Figure {
+                    name: c.name,
+                    title: &c.title,
+                    svg: &c.svg,
+                })
+                .collect();
+            files.push(("report.html".to_string(), html::render(a, lang, &figures)));
+        }
+        if has(Format::Charts) {
+            for c in charts {
+                files.push((format!("charts/{}.svg", c.name), c.svg));
+                files.push((format!("charts/{}.png", c.name), c.png));
+            }
+        }
+    }
     Ok(files)
+}
+
+// Placeholder until src/chart lands (being written now); replaced by chart::render_all.
+struct PendingChart {
+    name: &'static str,
+    title: String,
+    svg: Vec<u8>,
+    png: Vec<u8>,
+}
+
+fn pending_charts(_a: &Analysis, _lang: Lang) -> Result<Vec<PendingChart>> {
+    Ok(Vec::new())
 }
