@@ -58,6 +58,33 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Lang::Ru)]
         lang: Lang,
     },
+    /// Rerun every study under the given paths, skipping unchanged ones, with a change report
+    Batch {
+        /// Study folders, or folders to search for them
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Output folder: <OUT>/<study id>/ per study, plus batch.csv, batch.md, changes.md, changes.json
+        #[arg(long, default_value = "notebooks-out")]
+        out: PathBuf,
+        /// Studies run at once (default: one per core)
+        #[arg(long, short)]
+        jobs: Option<usize>,
+        /// Rerun studies whose inputs, version and options are unchanged
+        #[arg(long)]
+        force: bool,
+        /// Relative change in demand, or change in import share points, that the change report lists
+        #[arg(long, default_value_t = 0.10, value_name = "FRACTION")]
+        change_threshold: f64,
+        /// Language of the reports
+        #[arg(long, value_enum, default_value_t = Lang::Ru)]
+        lang: Lang,
+        /// Outputs to write per study, comma-separated (default: all)
+        #[arg(long, value_enum, value_delimiter = ',', default_values_t = Format::ALL)]
+        format: Vec<Format>,
+        /// No progress bar and no log lines
+        #[arg(long, short)]
+        quiet: bool,
+    },
     /// Validate a study folder: list every problem and warning, write nothing
     Check {
         /// The study folder

@@ -1,7 +1,6 @@
 //! Problems found in user data, and the error type that carries them to `main`.
 
 use std::fmt;
-use std::path::PathBuf;
 
 /// One problem in one place of a study: the file, where in it, the value, and what was expected.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -93,6 +92,9 @@ pub enum Error {
     /// Anything else (exit 1).
     #[error("{0}")]
     Other(String),
+    /// A batch in which some studies failed; they were reported already. Carries the exit code.
+    #[error("some studies failed")]
+    Batch(i32),
 }
 
 impl Error {
@@ -108,20 +110,9 @@ impl Error {
             Error::Data(_) => 65,
             Error::Usage(_) => 2,
             Error::Io { .. } | Error::Other(_) => 1,
+            Error::Batch(code) => *code,
         }
     }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
-
-/// Display a path relative to nothing: as the user gave it.
-pub fn display_path(p: &std::path::Path) -> String {
-    p.display().to_string()
-}
-
-/// A path plus the name we show for it in messages.
-#[derive(Debug, Clone)]
-pub struct NamedPath {
-    pub path: PathBuf,
-    pub shown: String,
-}

@@ -5,6 +5,7 @@
 //! [`output::write_folder`] writes them atomically.
 
 pub mod analysis;
+pub mod batch;
 pub mod cli;
 pub mod error;
 pub mod graph;
@@ -25,6 +26,65 @@ pub struct AnalyzeOutcome {
     pub warnings: Vec<String>,
 }
 
+/// A study analysed and rendered, not yet written.
+pub struct Prepared {
+    pub study: study::Study,
+    pub analysis: analysis::Analysis,
+    /// Every output file, `run.json` included.
+    pub files: output::Files,
+    pub manifest: run::Manifest,
+}
+
+/// The manifest a run of `study_dir` with these options would write (times left empty).
+pub fn manifest(
+    study_dir: &Path,
+    out: &Path,
+    lang: Lang,
+    formats: &[report::Format],
+    command: &str,
+) -> run::Manifest {
+    run::Manifest {
+        tool: "nichegraph".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        command: command.into(),
+        study: study_dir.display().to_string(),
+        inputs: run::inputs(study_dir),
+        options: serde_json::json!({ "lang": lang, "format": formats }),
+        out: out.display().to_string(),
+        started: String::new(),
+        finished: String::new(),
+        duration_ms: 0,
+    }
+}
+
+/// Loads, analyses and renders one study.
+pub fn prepare(
+    study_dir: &Path,
+    out: &Path,
+    lang: Lang,
+    formats: &[report::Format],
+    command: &str,
+) -> Result<Prepared> {
+    let started = SystemTime::now();
+    let clock = Instant::now();
+    // Hash the inputs before reading them, so a file changed during the run is seen as changed.
+    let mut manifest = manifest(study_dir, out, lang, formats, command);
+    let study = study::load(study_dir)?;
+    let graph = graph::SupplyGraph::build(&study);
+    let analysis = analysis::analyze(&study, &graph)?;
+    let mut files = report::render(&analysis, lang, formats)?;
+    manifest.started = run::timestamp(started);
+    manifest.finished = run::timestamp(SystemTime::now());
+    manifest.duration_ms = clock.elapsed().as_millis();
+    files.push(("run.json".into(), report::json::to_bytes(&manifest)?));
+    Ok(Prepared {
+        study,
+        analysis,
+        files,
+        manifest,
+    })
+}
+
 /// Loads, analyses and writes one study.
 pub fn analyze(
     study_dir: &Path,
@@ -32,29 +92,12 @@ pub fn analyze(
     lang: Lang,
     formats: &[report::Format],
 ) -> Result<AnalyzeOutcome> {
-    let started = SystemTime::now();
-    let clock = Instant::now();
-    let study = study::load(study_dir)?;
-    let graph = graph::SupplyGraph::build(&study);
-    let result = analysis::analyze(&study, &graph)?;
-    let mut files = report::render(&result, lang, formats)?;
-    let manifest = run::Manifest {
-        tool: "nichegraph",
-        version: env!("CARGO_PKG_VERSION"),
-        command: "analyze".into(),
-        study: study_dir.display().to_string(),
-        inputs: run::inputs(study_dir),
-        options: serde_json::json!({ "lang": lang, "out": out.display().to_string(), "format": formats }),
-        started: run::timestamp(started),
-        finished: run::timestamp(SystemTime::now()),
-        duration_ms: clock.elapsed().as_millis(),
-    };
-    files.push(("run.json".into(), report::json::to_bytes(&manifest)?));
-    let folder = output::write_folder(out, &study.config.id, &files)?;
+    let p = prepare(study_dir, out, lang, formats, "analyze")?;
+    let folder = output::write_folder(out, &p.study.config.id, &p.files)?;
     Ok(AnalyzeOutcome {
         folder,
-        warnings: study::warnings::warnings(&study),
-        analysis: result,
+        warnings: study::warnings::warnings(&p.study),
+        analysis: p.analysis,
     })
 }
 

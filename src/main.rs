@@ -3,6 +3,7 @@
 use clap::Parser;
 use nichegraph::cli::{Cli, Command};
 use nichegraph::error::Error;
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -27,6 +28,7 @@ fn report_error(e: &Error) {
                 problems.len()
             );
         }
+        Error::Batch(_) => {}
         other => eprintln!("error: {other}"),
     }
 }
@@ -81,6 +83,56 @@ fn run(cli: Cli) -> Result<(), Error> {
                 o.folder.display()
             );
             Ok(())
+        }
+        Command::Batch {
+            paths,
+            out,
+            jobs,
+            force,
+            change_threshold,
+            lang,
+            format,
+            quiet,
+        } => {
+            let mut formats = format;
+            formats.sort();
+            formats.dedup();
+            let o = nichegraph::batch::Options {
+                paths,
+                out: out.clone(),
+                jobs,
+                force,
+                lang,
+                formats,
+                threshold: change_threshold,
+                progress: !quiet && std::io::stderr().is_terminal(),
+            };
+            let outcome = nichegraph::batch::run(&o)?;
+            if !quiet {
+                for r in outcome
+                    .rows
+                    .iter()
+                    .filter(|r| r.status == nichegraph::batch::Status::Failed)
+                {
+                    eprintln!("failed: {} ({}):", r.study, r.path);
+                    for line in r.message.lines() {
+                        eprintln!("  {line}");
+                    }
+                }
+                let count = |s| outcome.rows.iter().filter(|r| r.status == s).count();
+                eprintln!(
+                    "batch: {} ok, {} unchanged, {} failed -> {}",
+                    count(nichegraph::batch::Status::Ok),
+                    count(nichegraph::batch::Status::Unchanged),
+                    count(nichegraph::batch::Status::Failed),
+                    out.join("batch.md").display()
+                );
+            }
+            match outcome.exit_code() {
+                0 => Ok(()),
+                65 => Err(Error::Batch(65)),
+                _ => Err(Error::Batch(1)),
+            }
         }
         Command::Check { study } => {
             let (s, warnings) = nichegraph::check(&study)?;

@@ -1,25 +1,27 @@
 //! The run manifest `run.json`: tool version, input hashes, options and times. It is the
 //! one output that differs between reruns.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::time::SystemTime;
 
-#[derive(Serialize)]
+#[derive(Serialize, Deserialize, PartialEq, Eq, Debug, Clone)]
 pub struct Input {
     pub file: String,
     pub bytes: u64,
     pub blake3: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct Manifest {
-    pub tool: &'static str,
-    pub version: &'static str,
+    pub tool: String,
+    pub version: String,
     pub command: String,
     pub study: String,
     pub inputs: Vec<Input>,
+    /// Options that change the outputs (`lang`, `format`); a batch rerun compares them.
     pub options: serde_json::Value,
+    pub out: String,
     pub started: String,
     pub finished: String,
     pub duration_ms: u128,
@@ -48,4 +50,18 @@ pub fn inputs(dir: &Path) -> Vec<Input> {
 
 pub fn timestamp(t: SystemTime) -> String {
     humantime::format_rfc3339_millis(t).to_string()
+}
+
+impl Manifest {
+    /// Whether a run with these inputs, version and options would give the same outputs.
+    pub fn same_run(&self, other: &Manifest) -> bool {
+        self.tool == other.tool
+            && self.version == other.version
+            && self.inputs == other.inputs
+            && self.options == other.options
+    }
+
+    pub fn read(path: &Path) -> Option<Manifest> {
+        serde_json::from_slice(&std::fs::read(path).ok()?).ok()
+    }
 }

@@ -1,0 +1,211 @@
+//! What changed between a study's previous results and a rerun: niches opened and closed,
+//! rank moves, demand and import share shifts beyond a threshold, compliance status changes.
+
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Change {
+    NicheOpened {
+        product: String,
+        product_name: String,
+        rank: u64,
+    },
+    NicheClosed {
+        product: String,
+        product_name: String,
+        rank: u64,
+    },
+    RankMoved {
+        product: String,
+        product_name: String,
+        from: u64,
+        to: u64,
+    },
+    DemandChanged {
+        product: String,
+        product_name: String,
+        from: f64,
+        to: f64,
+        relative: f64,
+    },
+    ImportShareChanged {
+        product: String,
+        product_name: String,
+        from: f64,
+        to: f64,
+    },
+    ComplianceChanged {
+        criterion: String,
+        from: String,
+        to: String,
+    },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StudyChanges {
+    pub study: String,
+    pub previous_run: String,
+    pub changes: Vec<Change>,
+}
+
+/// Niches of a niches.json by product id: (rank, name, demand_rub, import_share).
+fn niches(doc: &Value) -> BTreeMap<String, (u64, String, f64, f64)> {
+    doc["niches"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .filter_map(|n| {
+                    Some((
+                        n["product"].as_str()?.to_string(),
+                        (
+                            n["rank"].as_u64()?,
+                            n["product_name"].as_str().unwrap_or_default().to_string(),
+                            n["demand_rub"].as_f64().unwrap_or(0.0),
+                            n["import_share"].as_f64().unwrap_or(0.0),
+                        ),
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn statuses(doc: &Value) -> BTreeMap<String, String> {
+    doc["criteria"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .filter_map(|c| {
+                    Some((
+                        c["id"].as_str()?.to_string(),
+                        c["status"].as_str()?.to_string(),
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Compares previous and new `niches.json` and `compliance.json` documents. `threshold` is
+/// relative for demand (0.1 = ±10 %) and in share points for the import share (0.1 = 10 p.p.).
+pub fn compare(
+    old_niches: &Value,
+    new_niches: &Value,
+    old_comp: &Value,
+    new_comp: &Value,
+    threshold: f64,
+) -> Vec<Change> {
+    let (old, new) = (niches(old_niches), niches(new_niches));
+    let mut out = Vec::new();
+    for (p, (rank, name, _, _)) in &new {
+        if !old.contains_key(p) {
+            out.push(Change::NicheOpened {
+                product: p.clone(),
+                product_name: name.clone(),
+                rank: *rank,
+            });
+        }
+    }
+    for (p, (rank, name, _, _)) in &old {
+        if !new.contains_key(p) {
+            out.push(Change::NicheClosed {
+                product: p.clone(),
+                product_name: name.clone(),
+                rank: *rank,
+            });
+        }
+    }
+    for (p, (rank, name, demand, share)) in &new {
+        let Some((old_rank, _, old_demand, old_share)) = old.get(p) else {
+            continue;
+        };
+        if rank != old_rank {
+            out.push(Change::RankMoved {
+                product: p.clone(),
+                product_name: name.clone(),
+                from: *old_rank,
+                to: *rank,
+            });
+        }
+        let relative = if *old_demand == 0.0 {
+            if *demand == 0.0 {
+                0.0
+            } else {
+                f64::INFINITY
+            }
+        } else {
+            (demand - old_demand) / old_demand
+        };
+        if relative.abs() > threshold {
+            out.push(Change::DemandChanged {
+                product: p.clone(),
+                product_name: name.clone(),
+                from: *old_demand,
+                to: *demand,
+                relative: if relative.is_finite() { relative } else { 1.0 },
+            });
+        }
+        if (share - old_share).abs() > threshold {
+            out.push(Change::ImportShareChanged {
+                product: p.clone(),
+                product_name: name.clone(),
+                from: *old_share,
+                to: *share,
+            });
+        }
+    }
+    let (so, sn) = (statuses(old_comp), statuses(new_comp));
+    for (id, status) in &sn {
+        if let Some(before) = so.get(id) {
+            if before != status {
+                out.push(Change::ComplianceChanged {
+                    criterion: id.clone(),
+                    from: before.clone(),
+                    to: status.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn finds_opened_closed_moved_and_shifted() {
+        let old = json!({"niches": [
+            {"product": "a", "rank": 1, "product_name": "A", "demand_rub": 100.0, "import_share": 0.8},
+            {"product": "b", "rank": 2, "product_name": "B", "demand_rub": 50.0, "import_share": 0.9}]});
+        let new = json!({"niches": [
+            {"product": "c", "rank": 1, "product_name": "C", "demand_rub": 10.0, "import_share": 1.0},
+            {"product": "a", "rank": 2, "product_name": "A", "demand_rub": 111.0, "import_share": 0.75}]});
+        let oc = json!({"criteria": [{"id": "education", "status": "pass"}]});
+        let nc = json!({"criteria": [{"id": "education", "status": "fail"}]});
+        let ch = compare(&old, &new, &oc, &nc, 0.1);
+        let kinds: Vec<String> = ch
+            .iter()
+            .map(|c| {
+                serde_json::to_value(c).unwrap()["kind"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                "niche_opened",
+                "niche_closed",
+                "rank_moved",
+                "demand_changed",
+                "compliance_changed"
+            ]
+        );
+    }
+}
