@@ -7,6 +7,7 @@ pub mod json;
 pub mod markdown;
 mod sections;
 pub mod whatif;
+pub mod xlsx;
 
 use crate::analysis::Analysis;
 use crate::error::Result;
@@ -37,15 +38,18 @@ pub enum Format {
     Html,
     /// charts/*.svg and charts/*.png
     Charts,
+    /// needs.xlsx, niches.xlsx
+    Xlsx,
 }
 
 impl Format {
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 6] = [
         Format::Csv,
         Format::Json,
         Format::Md,
         Format::Html,
         Format::Charts,
+        Format::Xlsx,
     ];
 }
 
@@ -61,6 +65,10 @@ pub fn render(a: &Analysis, lang: Lang, formats: &[Format]) -> Result<crate::out
     if has(Format::Json) {
         files.push(("niches.json".to_string(), json::niches(a)?));
         files.push(("compliance.json".to_string(), json::compliance(a)?));
+    }
+    if has(Format::Xlsx) {
+        files.push(("needs.xlsx".to_string(), xlsx::needs(a, lang)?));
+        files.push(("niches.xlsx".to_string(), xlsx::niches(a, lang)?));
     }
     if has(Format::Md) {
         files.push(("report.md".to_string(), markdown::render(a, lang)));

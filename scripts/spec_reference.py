@@ -1,0 +1,439 @@
+#!/usr/bin/env python3
+"""Independent reference implementation of needs.csv and niches.csv (SPEC.md v1).
+
+Usage: python3 scripts/spec_reference.py STUDY_DIR OUT_DIR
+
+Reads a *valid* study folder and writes OUT_DIR/needs.csv and OUT_DIR/niches.csv
+with exactly the SPEC's columns. Written from /work/shared/SPEC.md alone, without
+looking at the Rust sources, so that scripts/crosscheck.py can compare the two.
+Only light validation is done: the input is assumed to pass `nichegraph check`.
+
+Pure Python 3.11 standard library.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+import sys
+import tomllib
+from decimal import Decimal
+
+NEEDS_COLUMNS = [
+    "product", "product_name", "stage", "unit", "demand_qty", "demand_rub",
+    "import_rub", "cluster_rub", "domestic_rub", "import_share", "cluster_share",
+    "domestic_share", "avg_price_rub", "benchmark_price_rub", "cost_premium",
+    "spec_gap", "flags", "is_niche",
+]
+NICHES_COLUMNS = [
+    "rank", "product", "product_name", "stage", "unit", "flags", "demand_qty",
+    "demand_rub", "import_share", "cost_premium", "spec_gap", "addressable_qty",
+    "addressable_rub", "investment_rub", "investment_basis", "key_consumers",
+    "regions", "downstream_final_rub",
+]
+
+CRITERIA_DEFAULTS = {
+    "import_share_min": 0.70,
+    "critical_import_share": 0.90,
+    "cost_premium_min": 0.20,
+    "min_demand_rub": 0.0,
+}
+INVESTMENT_DEFAULTS = {"capital_intensity": 1.0}
+
+
+class StudyError(Exception):
+    pass
+
+
+# ---------------------------------------------------------------- formatting
+
+def fmt_num(x: float) -> str:
+    """Shortest round-trip decimal, never exponent, no trailing `.0` (Rust `{}` for f64)."""
+    if isinstance(x, bool):
+        raise TypeError("bool is not a number")
+    if isinstance(x, int):
+        return str(x)
+    if math.isnan(x) or math.isinf(x):
+        raise ValueError(f"non-finite number {x!r}")
+    text = format(shortest_decimal(x), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def shortest_decimal(x: float) -> Decimal:
+    """Shortest digits that read back to x. When two candidates of that length are exactly
+    equally close to x, Python's repr picks the even last digit while Rust's formatter picks
+    the one farther from zero (932735105085404.25 -> Rust `...404.3`, repr `...404.2`); both
+    read back to x, so this only makes the texts byte-identical."""
+    d = Decimal(repr(x))
+    exact = Decimal(x)
+    step = Decimal((0, (1,), d.as_tuple().exponent))
+    if exact != d and abs(exact - d) * 2 == step:
+        alt = d + step if exact > d else d - step
+        if abs(alt) > abs(d) and float(alt) == x:
+            return alt
+    return d
+
+
+def fmt_cell(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return fmt_num(v)
+    return str(v)
+
+
+# ---------------------------------------------------------------- parsing
+
+def read_csv(path: str) -> tuple[list[dict[str, str | None]], list[str]]:
+    """Header row, any column order, trimmed cells, blank lines skipped, empty -> None."""
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    # skip blank lines (a line with no cells or only whitespace cells)
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    if not rows:
+        raise StudyError(f"{path}: no header")
+    header = [c.strip() for c in rows[0]]
+    if len(set(header)) != len(header):
+        raise StudyError(f"{path}: repeated header")
+    out = []
+    for r in rows[1:]:
+        cells = [c.strip() for c in r]
+        rec = {}
+        for i, name in enumerate(header):
+            c = cells[i] if i < len(cells) else ""
+            rec[name] = c if c != "" else None
+        out.append(rec)
+    return out, header
+
+
+def num(s: str | None) -> float | None:
+    if s is None:
+        return None
+    v = float(s)
+    if not math.isfinite(v):
+        raise StudyError(f"non-finite number {s!r}")
+    return v
+
+
+def integer(s: str | None) -> int | None:
+    if s is None:
+        return None
+    v = float(s)
+    if not math.isfinite(v) or v != math.floor(v):
+        raise StudyError(f"not an integer: {s!r}")
+    return int(v)
+
+
+# ---------------------------------------------------------------- model
+
+def supplier_key(s: str):
+    """Participants (by id) first, then imports by origin, then domestic."""
+    if s == "domestic":
+        return (2, "")
+    if s.startswith("import:"):
+        return (1, s[len("import:"):])
+    return (0, s)
+
+
+def supplier_kind(s: str) -> str:
+    if s == "domestic":
+        return "domestic"
+    if s.startswith("import:"):
+        return "import"
+    return "cluster"
+
+
+def fsum_seq(values) -> float:
+    """Plain left-to-right float addition (deliberately not math.fsum)."""
+    total = 0.0
+    for v in values:
+        total += v
+    return total
+
+
+def load_study(study_dir: str):
+    with open(os.path.join(study_dir, "study.toml"), "rb") as fh:
+        study = tomllib.load(fh)
+    criteria = dict(CRITERIA_DEFAULTS)
+    criteria.update({k: float(v) for k, v in study.get("criteria", {}).items()})
+    investment = dict(INVESTMENT_DEFAULTS)
+    investment.update({k: float(v) for k, v in study.get("investment", {}).items()})
+
+    participants = {}
+    prows, _ = read_csv(os.path.join(study_dir, "participants.csv"))
+    for r in prows:
+        participants[r["id"]] = {
+            "id": r["id"],
+            "name": r["name"],
+            "region": r["region"],
+            "role": r["role"],
+            "output_rub": num(r.get("output_rub")),
+        }
+
+    products = {}
+    rrows, _ = read_csv(os.path.join(study_dir, "products.csv"))
+    for r in rrows:
+        products[r["id"]] = {
+            "id": r["id"],
+            "name": r["name"],
+            "stage": integer(r["stage"]),
+            "unit": r["unit"],
+            "benchmark": num(r.get("benchmark_price_rub")),
+            "capex": num(r.get("capex_rub_per_unit")),
+            "min_capacity": num(r.get("min_capacity")),
+        }
+
+    frows, fheader = read_csv(os.path.join(study_dir, "flows.csv"))
+    flows = []
+    for r in frows:
+        if r["supplier"] == r["consumer"]:
+            raise StudyError("flow supplier is its own consumer")
+        flows.append({
+            "supplier": r["supplier"],
+            "supplier_name": r.get("supplier_name"),
+            "consumer": r["consumer"],
+            "product": r["product"],
+            "quantity": num(r["quantity"]),
+            "value": num(r["value_rub"]),
+            "year": integer(r["year"]) if "year" in fheader else None,
+        })
+
+    # year selection
+    study_year = study.get("year")
+    if "year" in fheader:
+        years = sorted({f["year"] for f in flows})
+        if study_year is not None:
+            if study_year not in years:
+                raise StudyError(f"study year {study_year} matches no row; present: {years}")
+            selected = study_year
+        else:
+            selected = years[-1] if years else None
+        flows = [f for f in flows if f["year"] == selected]
+
+    specs = []
+    spec_path = os.path.join(study_dir, "specs.csv")
+    if os.path.exists(spec_path):
+        srows, _ = read_csv(spec_path)
+        for r in srows:
+            specs.append({
+                "consumer": r["consumer"],
+                "product": r["product"],
+                "parameter": r["parameter"],
+                "min": num(r.get("required_min")),
+                "max": num(r.get("required_max")),
+                "available": num(r.get("available")),
+            })
+
+    return study, criteria, investment, participants, products, flows, specs
+
+
+def spec_is_gap(s) -> bool:
+    a = s["available"]
+    if a is None:
+        return True
+    if s["min"] is not None and a < s["min"]:
+        return True
+    if s["max"] is not None and a > s["max"]:
+        return True
+    return False
+
+
+# ---------------------------------------------------------------- analysis
+
+def analyze(study_dir: str):
+    study, criteria, investment, participants, products, flows, specs = load_study(study_dir)
+
+    # Aggregate duplicate (supplier, consumer, product): values sorted ascending, then summed.
+    groups: dict[tuple[str, str, str], list] = {}
+    for f in flows:
+        groups.setdefault((f["supplier"], f["consumer"], f["product"]), []).append(f)
+    agg = {}
+    for key, fs in groups.items():
+        agg[key] = {
+            "qty": fsum_seq(sorted(f["quantity"] for f in fs)),
+            "value": fsum_seq(sorted(f["value"] for f in fs)),
+        }
+
+    # Per product: aggregated flows ordered by consumer id, then supplier key.
+    by_product: dict[str, list] = {}
+    for (s, c, p), a in agg.items():
+        by_product.setdefault(p, []).append((c, s, a))
+    for p in by_product:
+        by_product[p].sort(key=lambda t: (t[0].encode(), supplier_key(t[1])[0],
+                                          supplier_key(t[1])[1].encode()))
+
+    # Reachability graph over participant-to-participant flows of the selected year.
+    succ: dict[str, set] = {}
+    purchases_parts: dict[str, list] = {}
+    for (s, c, p), a in sorted(agg.items(), key=lambda kv: (kv[0][1].encode(), supplier_key(kv[0][0])[0],
+                                                              supplier_key(kv[0][0])[1].encode(),
+                                                              kv[0][2].encode())):
+        purchases_parts.setdefault(c, []).append(a["value"])
+        if supplier_kind(s) == "cluster":
+            succ.setdefault(s, set()).add(c)
+    total_purchases = {pid: fsum_seq(v) for pid, v in purchases_parts.items()}
+
+    def final_value(pid: str) -> float:
+        part = participants[pid]
+        if part["output_rub"] is not None:
+            return part["output_rub"]
+        return total_purchases.get(pid, 0.0)
+
+    spec_gap_products = {s["product"] for s in specs if spec_is_gap(s)}
+
+    needs = []
+    niches = []
+    for pid in sorted(by_product, key=lambda x: x.encode()):
+        prod = products[pid]
+        rows = by_product[pid]
+        demand_qty = fsum_seq(a["qty"] for _, _, a in rows)
+        demand_rub = fsum_seq(a["value"] for _, _, a in rows)
+        sums = {}
+        for kind in ("import", "cluster", "domestic"):
+            sums[kind] = fsum_seq(a["value"] for _, s, a in rows if supplier_kind(s) == kind)
+        if demand_rub == 0:
+            shares = {k: 0.0 for k in sums}
+        else:
+            shares = {k: sums[k] / demand_rub for k in sums}
+        avg_price = None if demand_qty == 0 else demand_rub / demand_qty
+        bench = prod["benchmark"]
+        cost_premium = None
+        if bench is not None and avg_price is not None:
+            cost_premium = avg_price / bench - 1.0
+        spec_gap = pid in spec_gap_products
+        flags = []
+        if shares["import"] > criteria["import_share_min"]:
+            flags.append("import")
+        if cost_premium is not None and cost_premium > criteria["cost_premium_min"]:
+            flags.append("cost")
+        if spec_gap:
+            flags.append("spec")
+        is_niche = bool(flags) and demand_rub >= criteria["min_demand_rub"]
+
+        needs.append({
+            "product": pid,
+            "product_name": prod["name"],
+            "stage": prod["stage"],
+            "unit": prod["unit"],
+            "demand_qty": demand_qty,
+            "demand_rub": demand_rub,
+            "import_rub": sums["import"],
+            "cluster_rub": sums["cluster"],
+            "domestic_rub": sums["domestic"],
+            "import_share": shares["import"],
+            "cluster_share": shares["cluster"],
+            "domestic_share": shares["domestic"],
+            "avg_price_rub": avg_price,
+            "benchmark_price_rub": bench,
+            "cost_premium": cost_premium,
+            "spec_gap": spec_gap,
+            "flags": "|".join(flags),
+            "is_niche": is_niche,
+        })
+        if not is_niche:
+            continue
+
+        if "cost" in flags or "spec" in flags:
+            addressable_rub = demand_rub
+        else:
+            addressable_rub = sums["import"]
+        addressable_qty = 0.0 if demand_rub == 0 else demand_qty * addressable_rub / demand_rub
+
+        if prod["capex"] is not None:
+            cap = prod["min_capacity"] if prod["min_capacity"] is not None else 0.0
+            investment_rub = prod["capex"] * max(addressable_qty, cap)
+            basis = "capex"
+        else:
+            investment_rub = investment["capital_intensity"] * addressable_rub
+            basis = "intensity"
+
+        # key consumers
+        consumer_values: dict[str, list] = {}
+        for c, s, a in rows:  # already in consumer, supplier order
+            consumer_values.setdefault(c, []).append(a["value"])
+        cons = [(c, fsum_seq(v)) for c, v in consumer_values.items()]
+        cons.sort(key=lambda t: (-t[1], t[0].encode()))
+        threshold = 0.8 * demand_rub
+        key = []
+        running = 0.0
+        for c, v in cons:
+            key.append(c)
+            running += v
+            if running >= threshold or len(key) == 5:
+                break
+        regions = []
+        for c in key:
+            r = participants[c]["region"]
+            if r not in regions:
+                regions.append(r)
+
+        # downstream final producers
+        seen = set()
+        stack = list(consumer_values)
+        while stack:
+            n = stack.pop()
+            if n in seen:
+                continue
+            seen.add(n)
+            stack.extend(succ.get(n, ()))
+        finals = sorted((n for n in seen if participants[n]["role"] == "final_producer"),
+                        key=lambda x: x.encode())
+        downstream = fsum_seq(final_value(n) for n in finals)
+
+        niches.append({
+            "product": pid,
+            "product_name": prod["name"],
+            "stage": prod["stage"],
+            "unit": prod["unit"],
+            "flags": "|".join(flags),
+            "demand_qty": demand_qty,
+            "demand_rub": demand_rub,
+            "import_share": shares["import"],
+            "cost_premium": cost_premium,
+            "spec_gap": spec_gap,
+            "addressable_qty": addressable_qty,
+            "addressable_rub": addressable_rub,
+            "investment_rub": investment_rub,
+            "investment_basis": basis,
+            "key_consumers": "|".join(key),
+            "regions": "|".join(regions),
+            "downstream_final_rub": downstream,
+        })
+
+    niches.sort(key=lambda n: (-n["addressable_rub"], n["product"].encode()))
+    for i, n in enumerate(niches, start=1):
+        n["rank"] = i
+    return needs, niches
+
+
+def write_csv(path: str, columns: list[str], rows: list[dict]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(columns)
+        for r in rows:
+            w.writerow([fmt_cell(r[c]) for c in columns])
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 3:
+        print("usage: spec_reference.py STUDY_DIR OUT_DIR", file=sys.stderr)
+        return 2
+    study_dir, out_dir = argv[1], argv[2]
+    try:
+        needs, niches = analyze(study_dir)
+    except (StudyError, KeyError, ValueError) as e:
+        print(f"spec_reference: invalid study: {e!r}", file=sys.stderr)
+        return 65
+    os.makedirs(out_dir, exist_ok=True)
+    write_csv(os.path.join(out_dir, "needs.csv"), NEEDS_COLUMNS, needs)
+    write_csv(os.path.join(out_dir, "niches.csv"), NICHES_COLUMNS, niches)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,955 @@
+//! `needs.xlsx` and `niches.xlsx`: the CSV tables as typed, formatted workbooks.
+//!
+//! Sheet 1 holds exactly the columns of `needs.csv` / `niches.csv`, in the same order, with the
+//! SPEC column names as the header row, so a notebook can read either file by name. Sheet 2
+//! («Описание» / «About») describes the study and every column.
+//!
+//! Every cell is typed: numbers are written as numbers (full f64, formatting is display only),
+//! booleans as booleans, text — including anything from the data, such as a product named
+//! `=HYPERLINK(..)` — as a string, so no cell is ever a formula. Missing values stay empty.
+//! The bytes are deterministic: the document's creation time is fixed.
+
+use crate::analysis::{Analysis, Need};
+use crate::error::{Error, Result};
+use crate::report::csv::{NEEDS_COLUMNS, NICHES_COLUMNS};
+use crate::report::Lang;
+use rust_xlsxwriter::{
+    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
+    XlsxError,
+};
+
+/// `needs.xlsx`: one row per product with flows, the columns of `needs.csv`.
+pub fn needs(a: &Analysis, lang: Lang) -> Result<Vec<u8>> {
+    let rows: Vec<Vec<Cell<'_>>> = a.needs.iter().map(need_row).collect();
+    let name = match lang {
+        Lang::Ru => "Потребности",
+        Lang::En => "Needs",
+    };
+    workbook(a, lang, name, &NEEDS_COLUMNS, &rows)
+}
+
+/// `niches.xlsx`: one row per niche by rank, the columns of `niches.csv`.
+pub fn niches(a: &Analysis, lang: Lang) -> Result<Vec<u8>> {
+    let rows: Vec<Vec<Cell<'_>>> = a
+        .niches
+        .iter()
+        .map(|niche| {
+            let n = &niche.need;
+            vec![
+                Cell::Num(niche.rank as f64),
+                Cell::Text(n.product.clone()),
+                Cell::Text(n.product_name.clone()),
+                Cell::Num(f64::from(n.stage)),
+                Cell::Text(n.unit.clone()),
+                Cell::Text(flags(n)),
+                Cell::Num(n.demand_qty),
+                Cell::Num(n.demand_rub),
+                Cell::Num(n.import_share),
+                opt(n.cost_premium),
+                Cell::Bool(n.spec_gap),
+                Cell::Num(n.addressable_qty),
+                Cell::Num(n.addressable_rub),
+                Cell::Num(n.investment_rub),
+                Cell::Str(n.investment_basis.as_str()),
+                Cell::Text(join(n.key_consumers.iter().map(|k| k.id.as_str()))),
+                Cell::Text(join(n.regions.iter().map(String::as_str))),
+                Cell::Num(n.downstream_final_rub),
+            ]
+        })
+        .collect();
+    let name = match lang {
+        Lang::Ru => "Ниши",
+        Lang::En => "Niches",
+    };
+    workbook(a, lang, name, &NICHES_COLUMNS, &rows)
+}
+
+fn need_row(n: &Need) -> Vec<Cell<'_>> {
+    vec![
+        Cell::Text(n.product.clone()),
+        Cell::Text(n.product_name.clone()),
+        Cell::Num(f64::from(n.stage)),
+        Cell::Text(n.unit.clone()),
+        Cell::Num(n.demand_qty),
+        Cell::Num(n.demand_rub),
+        Cell::Num(n.import_rub),
+        Cell::Num(n.cluster_rub),
+        Cell::Num(n.domestic_rub),
+        Cell::Num(n.import_share),
+        Cell::Num(n.cluster_share),
+        Cell::Num(n.domestic_share),
+        opt(n.avg_price_rub),
+        opt(n.benchmark_price_rub),
+        opt(n.cost_premium),
+        Cell::Bool(n.spec_gap),
+        Cell::Text(flags(n)),
+        Cell::Bool(n.is_niche),
+    ]
+}
+
+/// One cell's value. Text always goes through `write_string`, never as a formula.
+enum Cell<'a> {
+    Text(String),
+    Str(&'a str),
+    Num(f64),
+    Bool(bool),
+    Empty,
+}
+
+impl Cell<'_> {
+    fn text(&self) -> Option<&str> {
+        match self {
+            Cell::Text(s) => Some(s),
+            Cell::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+fn opt<'a>(x: Option<f64>) -> Cell<'a> {
+    x.map(Cell::Num).unwrap_or(Cell::Empty)
+}
+
+fn join<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    items.collect::<Vec<_>>().join("|")
+}
+
+fn flags(n: &Need) -> String {
+    join(n.flags.iter().map(|f| f.as_str()))
+}
+
+/// How a column is shown; the stored value is always exact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Identifiers and names.
+    Text,
+    /// Short codes (`flags`, `investment_basis`).
+    Code,
+    /// Whole numbers: rank, stage.
+    Int,
+    /// Money totals, `# ##0`.
+    Rub,
+    /// Prices per unit: `# ##0`, or with kopecks when fractional.
+    Price,
+    /// Fractions shown as `0.0%`.
+    Share,
+    /// `+0.0%;-0.0%`.
+    Premium,
+    /// Quantities in the product's unit, `# ##0.###` (without a trailing mark when whole).
+    Qty,
+    Bool,
+}
+
+struct Meta {
+    name: &'static str,
+    kind: Kind,
+    ru: &'static str,
+    en: &'static str,
+}
+
+/// Every column of the two tables: its display kind and its meaning.
+const META: &[Meta] = &[
+    Meta {
+        name: "rank",
+        kind: Kind::Int,
+        ru: "Место ниши по addressable_rub (1 — крупнейшая)",
+        en: "Niche rank by addressable_rub (1 = largest)",
+    },
+    Meta {
+        name: "product",
+        kind: Kind::Text,
+        ru: "Код продукта",
+        en: "Product id",
+    },
+    Meta {
+        name: "product_name",
+        kind: Kind::Text,
+        ru: "Наименование продукта",
+        en: "Product name",
+    },
+    Meta {
+        name: "stage",
+        kind: Kind::Int,
+        ru: "Передел: 1 сырьё и детали, 2 компоненты, 3 узлы и агрегаты, 4 конечная продукция",
+        en: "Stage: 1 raw materials and parts, 2 components, 3 units and assemblies, 4 final product",
+    },
+    Meta {
+        name: "unit",
+        kind: Kind::Code,
+        ru: "Натуральная единица измерения продукта",
+        en: "The product's natural unit",
+    },
+    Meta {
+        name: "demand_qty",
+        kind: Kind::Qty,
+        ru: "Годовой спрос участников в натуральных единицах",
+        en: "Participants' annual demand, in units",
+    },
+    Meta {
+        name: "demand_rub",
+        kind: Kind::Rub,
+        ru: "Годовой спрос участников, руб.",
+        en: "Participants' annual demand, RUB",
+    },
+    Meta {
+        name: "import_rub",
+        kind: Kind::Rub,
+        ru: "Закупки по импорту, руб.",
+        en: "Bought abroad, RUB",
+    },
+    Meta {
+        name: "cluster_rub",
+        kind: Kind::Rub,
+        ru: "Закупки у участников кластера, руб.",
+        en: "Bought from cluster participants, RUB",
+    },
+    Meta {
+        name: "domestic_rub",
+        kind: Kind::Rub,
+        ru: "Закупки у российских поставщиков вне кластера, руб.",
+        en: "Bought from Russian suppliers outside the cluster, RUB",
+    },
+    Meta {
+        name: "import_share",
+        kind: Kind::Share,
+        ru: "Доля импорта: import_rub / demand_rub",
+        en: "Import share: import_rub / demand_rub",
+    },
+    Meta {
+        name: "cluster_share",
+        kind: Kind::Share,
+        ru: "Доля кооперации: cluster_rub / demand_rub",
+        en: "Cooperation share: cluster_rub / demand_rub",
+    },
+    Meta {
+        name: "domestic_share",
+        kind: Kind::Share,
+        ru: "Доля российских поставщиков вне кластера: domestic_rub / demand_rub",
+        en: "Share of Russian suppliers outside the cluster: domestic_rub / demand_rub",
+    },
+    Meta {
+        name: "avg_price_rub",
+        kind: Kind::Price,
+        ru: "Средняя цена за единицу: demand_rub / demand_qty (пусто при нулевом объёме)",
+        en: "Average price per unit: demand_rub / demand_qty (empty when the quantity is 0)",
+    },
+    Meta {
+        name: "benchmark_price_rub",
+        kind: Kind::Price,
+        ru: "Эталонная цена за единицу (мировая или лучшая рыночная)",
+        en: "Benchmark price per unit (world or best market price)",
+    },
+    Meta {
+        name: "cost_premium",
+        kind: Kind::Premium,
+        ru: "Переплата к эталону: avg_price_rub / benchmark_price_rub − 1",
+        en: "Premium over the benchmark: avg_price_rub / benchmark_price_rub − 1",
+    },
+    Meta {
+        name: "spec_gap",
+        kind: Kind::Bool,
+        ru: "Есть невыполненное техническое требование потребителя (specs.csv)",
+        en: "A consumer's technical requirement is not met (specs.csv)",
+    },
+    Meta {
+        name: "flags",
+        kind: Kind::Code,
+        ru: "Признаки ниши через |: import — доля импорта, cost — переплата, spec — технические требования",
+        en: "Niche flags joined with |: import (import share), cost (premium), spec (requirements)",
+    },
+    Meta {
+        name: "is_niche",
+        kind: Kind::Bool,
+        ru: "Потребность является инвестиционной нишей",
+        en: "The need is an investment niche",
+    },
+    Meta {
+        name: "addressable_qty",
+        kind: Kind::Qty,
+        ru: "Объём, который может занять новое производство, в натуральных единицах",
+        en: "Volume a new production could serve, in units",
+    },
+    Meta {
+        name: "addressable_rub",
+        kind: Kind::Rub,
+        ru: "Объём для нового производства, руб.: demand_rub при флагах cost или spec, иначе import_rub",
+        en: "Volume for a new production, RUB: demand_rub with the cost or spec flag, else import_rub",
+    },
+    Meta {
+        name: "investment_rub",
+        kind: Kind::Rub,
+        ru: "Предполагаемый объём инвестиций, руб.",
+        en: "Estimated investment, RUB",
+    },
+    Meta {
+        name: "investment_basis",
+        kind: Kind::Code,
+        ru: "Основа оценки инвестиций: capex — капзатраты на единицу мощности, intensity — капиталоёмкость",
+        en: "Investment basis: capex (capital cost per unit of capacity) or intensity (capital intensity)",
+    },
+    Meta {
+        name: "key_consumers",
+        kind: Kind::Text,
+        ru: "Ключевые потребители (коды участников через |): не более 5, дающие 80 % спроса",
+        en: "Key consumers (participant ids joined with |): at most 5 making up 80% of demand",
+    },
+    Meta {
+        name: "regions",
+        kind: Kind::Text,
+        ru: "Регионы ключевых потребителей через |",
+        en: "Regions of the key consumers, joined with |",
+    },
+    Meta {
+        name: "downstream_final_rub",
+        kind: Kind::Rub,
+        ru: "Выпуск конечных производителей, достижимых от потребителей по цепочке поставок, руб.",
+        en: "Output of the final producers reachable from the consumers along the supply chain, RUB",
+    },
+];
+
+fn meta(name: &str) -> Result<&'static Meta> {
+    META.iter().find(|m| m.name == name).ok_or_else(|| {
+        Error::Other(format!(
+            "cannot render XLSX: no description of column {name}"
+        ))
+    })
+}
+
+fn xe(e: XlsxError) -> Error {
+    Error::Other(format!("cannot render XLSX: {e}"))
+}
+
+/// The formats one workbook uses.
+struct Formats {
+    header: Format,
+    title: Format,
+    int: Format,
+    rub: Format,
+    price_frac: Format,
+    share: Format,
+    premium: Format,
+    qty_frac: Format,
+    wrap: Format,
+    number: Format,
+}
+
+impl Formats {
+    fn new() -> Self {
+        // `#,##0` is the file's locale-independent code for "thousands separated": Excel shows
+        // it as `# ##0` in a Russian locale and `#,##0` in an English one.
+        Formats {
+            header: Format::new()
+                .set_bold()
+                .set_background_color(Color::RGB(0xDDE5F0))
+                .set_border_bottom(FormatBorder::Thin)
+                .set_align(FormatAlign::VerticalCenter),
+            title: Format::new().set_bold().set_font_size(13),
+            int: Format::new().set_num_format("0"),
+            rub: Format::new().set_num_format("#,##0"),
+            price_frac: Format::new().set_num_format("#,##0.00"),
+            share: Format::new().set_num_format("0.0%"),
+            premium: Format::new().set_num_format("+0.0%;-0.0%"),
+            qty_frac: Format::new().set_num_format("#,##0.###"),
+            wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
+            number: Format::new().set_num_format("0.00"),
+        }
+    }
+
+    /// The format of a number in a column of this kind. Whole quantities and prices use
+    /// `#,##0`, so Excel does not show a bare trailing decimal mark.
+    fn for_number(&self, kind: Kind, x: f64) -> &Format {
+        let whole = x.fract() == 0.0;
+        match kind {
+            Kind::Int => &self.int,
+            Kind::Rub => &self.rub,
+            Kind::Price if whole => &self.rub,
+            Kind::Price => &self.price_frac,
+            Kind::Share => &self.share,
+            Kind::Premium => &self.premium,
+            Kind::Qty if whole => &self.rub,
+            Kind::Qty => &self.qty_frac,
+            Kind::Text | Kind::Code | Kind::Bool => &self.number,
+        }
+    }
+}
+
+/// A fixed creation time, so the same input gives byte-identical files.
+fn properties(a: &Analysis) -> Result<DocProperties> {
+    let created = ExcelDateTime::from_ymd(2000, 1, 1)
+        .and_then(|d| d.and_hms(0, 0, 0))
+        .map_err(xe)?;
+    Ok(DocProperties::new()
+        .set_title(a.study.name.as_str())
+        .set_creation_datetime(&created))
+}
+
+fn workbook(
+    a: &Analysis,
+    lang: Lang,
+    sheet: &str,
+    columns: &[&str],
+    rows: &[Vec<Cell<'_>>],
+) -> Result<Vec<u8>> {
+    let metas = columns
+        .iter()
+        .map(|c| meta(c))
+        .collect::<Result<Vec<_>>>()?;
+    let f = Formats::new();
+    let mut wb = Workbook::new();
+    wb.set_properties(&properties(a)?);
+
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet).map_err(xe)?;
+    data_sheet(ws, &f, &metas, rows)?;
+
+    let ws = wb.add_worksheet();
+    about_sheet(ws, &f, a, lang, sheet, rows.len(), &metas)?;
+
+    wb.save_to_buffer().map_err(xe)
+}
+
+fn data_sheet(
+    ws: &mut Worksheet,
+    f: &Formats,
+    metas: &[&Meta],
+    rows: &[Vec<Cell<'_>>],
+) -> Result<()> {
+    let last_col = u16::try_from(metas.len().saturating_sub(1))
+        .map_err(|_| Error::Other("cannot render XLSX: too many columns".into()))?;
+    let last_row = u32::try_from(rows.len())
+        .map_err(|_| Error::Other("cannot render XLSX: too many rows".into()))?;
+    let mut widths: Vec<usize> = metas.iter().map(|m| m.name.chars().count() + 3).collect();
+
+    for (c, m) in metas.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, m.name, &f.header)
+            .map_err(xe)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        if row.len() != metas.len() {
+            return Err(Error::Other(format!(
+                "cannot render XLSX: row {} has {} cells for {} columns",
+                r + 1,
+                row.len(),
+                metas.len()
+            )));
+        }
+        let r = r as u32 + 1;
+        for (c, (cell, m)) in row.iter().zip(metas).enumerate() {
+            let col = c as u16;
+            let shown = match cell {
+                Cell::Text(_) | Cell::Str(_) => {
+                    let s = cell.text().unwrap_or_default();
+                    ws.write_string(r, col, s).map_err(xe)?;
+                    s.chars().count()
+                }
+                Cell::Num(x) => {
+                    let x = x + 0.0; // never -0
+                    ws.write_number_with_format(r, col, x, f.for_number(m.kind, x))
+                        .map_err(xe)?;
+                    number_width(m.kind, x)
+                }
+                Cell::Bool(b) => {
+                    ws.write_boolean(r, col, *b).map_err(xe)?;
+                    5
+                }
+                Cell::Empty => 0,
+            };
+            widths[c] = widths[c].max(shown + 2);
+        }
+    }
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, (*w).clamp(8, 60) as f64)
+            .map_err(xe)?;
+    }
+    ws.set_row_height(0, 20).map_err(xe)?;
+    ws.set_freeze_panes(1, 0).map_err(xe)?;
+    ws.autofilter(0, 0, last_row, last_col).map_err(xe)?;
+    Ok(())
+}
+
+/// About how many characters Excel needs to show a number in a column of this kind.
+fn number_width(kind: Kind, x: f64) -> usize {
+    let a = x.abs();
+    let int_digits = if a < 1.0 {
+        1
+    } else {
+        a.log10().floor() as usize + 1
+    };
+    let grouped = int_digits + (int_digits - 1) / 3;
+    let sign = usize::from(x < 0.0);
+    match kind {
+        Kind::Share => int_digits + 5 + sign,
+        Kind::Premium => int_digits + 6,
+        Kind::Price | Kind::Qty if x.fract() != 0.0 => grouped + 4 + sign,
+        _ => grouped + sign,
+    }
+}
+
+fn about_sheet(
+    ws: &mut Worksheet,
+    f: &Formats,
+    a: &Analysis,
+    lang: Lang,
+    data_sheet: &str,
+    rows: usize,
+    metas: &[&Meta],
+) -> Result<()> {
+    let ru = lang == Lang::Ru;
+    let t = |r: &'static str, e: &'static str| if ru { r } else { e };
+    ws.set_name(t("Описание", "About")).map_err(xe)?;
+    ws.set_column_width(0, 34).map_err(xe)?;
+    ws.set_column_width(1, 90).map_err(xe)?;
+    ws.set_column_width(2, 30).map_err(xe)?;
+
+    let s = &a.study;
+    let c = &s.criteria;
+    ws.write_string_with_format(0, 0, s.name.as_str(), &f.title)
+        .map_err(xe)?;
+    let mut r: u32 = 2;
+    let text_row = |ws: &mut Worksheet, r: &mut u32, label: &str, value: &str| -> Result<()> {
+        ws.write_string_with_format(*r, 0, label, &f.header)
+            .map_err(xe)?;
+        ws.write_string(*r, 1, value).map_err(xe)?;
+        *r += 1;
+        Ok(())
+    };
+    text_row(ws, &mut r, t("Исследование", "Study"), &s.id)?;
+    ws.write_string_with_format(r, 0, t("Год", "Year"), &f.header)
+        .map_err(xe)?;
+    if let Some(y) = s.year {
+        ws.write_number_with_format(r, 1, y as f64, &f.int)
+            .map_err(xe)?;
+    }
+    r += 1;
+    text_row(ws, &mut r, t("Регионы", "Regions"), &s.regions.join("; "))?;
+    text_row(
+        ws,
+        &mut r,
+        t("Лист", "Sheet"),
+        &format!("{data_sheet}: {rows} {}", t("строк", "rows")),
+    )?;
+    r += 1;
+
+    ws.write_string_with_format(r, 0, t("Порог", "Threshold"), &f.header)
+        .map_err(xe)?;
+    ws.write_string_with_format(r, 1, t("Значение", "Value"), &f.header)
+        .map_err(xe)?;
+    ws.write_string_with_format(r, 2, t("Ключ в study.toml", "Key in study.toml"), &f.header)
+        .map_err(xe)?;
+    r += 1;
+    let thresholds: [(&str, &str, f64, &Format); 5] = [
+        (
+            t(
+                "Доля импорта для флага import (>)",
+                "Import share for the import flag (>)",
+            ),
+            "criteria.import_share_min",
+            c.import_share_min,
+            &f.share,
+        ),
+        (
+            t("Критический импорт (≥)", "Critical import (≥)"),
+            "criteria.critical_import_share",
+            c.critical_import_share,
+            &f.share,
+        ),
+        (
+            t(
+                "Переплата для флага cost (>)",
+                "Premium for the cost flag (>)",
+            ),
+            "criteria.cost_premium_min",
+            c.cost_premium_min,
+            &f.premium,
+        ),
+        (
+            t(
+                "Минимальный спрос ниши, руб. (≥)",
+                "Minimum niche demand, RUB (≥)",
+            ),
+            "criteria.min_demand_rub",
+            c.min_demand_rub,
+            &f.rub,
+        ),
+        (
+            t(
+                "Капиталоёмкость, руб. инвестиций на руб. спроса",
+                "Capital intensity, RUB of investment per RUB of demand",
+            ),
+            "investment.capital_intensity",
+            s.investment.capital_intensity,
+            &f.number,
+        ),
+    ];
+    for (label, key, value, format) in thresholds {
+        ws.write_string(r, 0, label).map_err(xe)?;
+        ws.write_number_with_format(r, 1, value + 0.0, format)
+            .map_err(xe)?;
+        ws.write_string(r, 2, key).map_err(xe)?;
+        r += 1;
+    }
+    r += 1;
+
+    ws.write_string_with_format(r, 0, t("Столбец", "Column"), &f.header)
+        .map_err(xe)?;
+    ws.write_string_with_format(r, 1, t("Значение", "Meaning"), &f.header)
+        .map_err(xe)?;
+    ws.write_string_with_format(r, 2, t("Единица / формат", "Unit / format"), &f.header)
+        .map_err(xe)?;
+    r += 1;
+    for m in metas {
+        ws.write_string(r, 0, m.name).map_err(xe)?;
+        ws.write_string_with_format(r, 1, if ru { m.ru } else { m.en }, &f.wrap)
+            .map_err(xe)?;
+        ws.write_string(r, 2, kind_text(m.kind, lang)).map_err(xe)?;
+        r += 1;
+    }
+    Ok(())
+}
+
+fn kind_text(kind: Kind, lang: Lang) -> &'static str {
+    let ru = lang == Lang::Ru;
+    match kind {
+        Kind::Text => {
+            if ru {
+                "текст"
+            } else {
+                "text"
+            }
+        }
+        Kind::Code => {
+            if ru {
+                "код"
+            } else {
+                "code"
+            }
+        }
+        Kind::Int => {
+            if ru {
+                "целое число"
+            } else {
+                "whole number"
+            }
+        }
+        Kind::Rub | Kind::Price => {
+            if ru {
+                "руб."
+            } else {
+                "RUB"
+            }
+        }
+        Kind::Share => {
+            if ru {
+                "доля (0,7 = 70 %)"
+            } else {
+                "fraction (0.7 = 70%)"
+            }
+        }
+        Kind::Premium => {
+            if ru {
+                "доля (0,2 = +20 %), пусто без эталона"
+            } else {
+                "fraction (0.2 = +20%), empty without a benchmark"
+            }
+        }
+        Kind::Qty => {
+            if ru {
+                "в единицах продукта (unit)"
+            } else {
+                "in the product's unit"
+            }
+        }
+        Kind::Bool => {
+            if ru {
+                "ИСТИНА/ЛОЖЬ"
+            } else {
+                "TRUE/FALSE"
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::{open_workbook_from_rs, Data, Range, Reader, Xlsx};
+    use std::io::Cursor;
+
+    fn sample() -> Analysis {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("data/composites-without-borders");
+        let study = crate::study::load(&dir).expect("sample study loads");
+        let a = crate::analysis::analyze(&study, &crate::graph::SupplyGraph::build(&study))
+            .expect("sample study analyses");
+        assert!(!a.needs.is_empty() && !a.niches.is_empty());
+        a
+    }
+
+    fn open(bytes: &[u8]) -> Xlsx<Cursor<Vec<u8>>> {
+        open_workbook_from_rs(Cursor::new(bytes.to_vec())).expect("valid xlsx")
+    }
+
+    fn sheet(bytes: &[u8], name: &str) -> Range<Data> {
+        let mut wb = open(bytes);
+        let range = wb.worksheet_range(name).expect("sheet exists");
+        assert_eq!(range.start(), Some((0, 0)), "{name} starts at A1");
+        range
+    }
+
+    fn header(range: &Range<Data>) -> Vec<String> {
+        range
+            .rows()
+            .next()
+            .unwrap()
+            .iter()
+            .map(|c| c.to_string())
+            .collect()
+    }
+
+    fn num(x: f64) -> Data {
+        Data::Float(x)
+    }
+
+    fn opt(x: Option<f64>) -> Data {
+        x.map(Data::Float).unwrap_or(Data::Empty)
+    }
+
+    fn s(x: &str) -> Data {
+        if x.is_empty() {
+            Data::Empty
+        } else {
+            Data::String(x.to_string())
+        }
+    }
+
+    fn flags(n: &Need) -> Data {
+        s(&n.flags
+            .iter()
+            .map(|f| f.as_str())
+            .collect::<Vec<_>>()
+            .join("|"))
+    }
+
+    /// Data equality with f64 compared bit for bit (so 0.1 + 0.2 must come back as itself).
+    fn same(got: &Data, want: &Data) -> bool {
+        match (got, want) {
+            (Data::Float(g), Data::Float(w)) => g.to_bits() == (w + 0.0).to_bits(),
+            _ => got == want,
+        }
+    }
+
+    fn check_row(got: &[Data], want: &[Data], what: &str) {
+        assert_eq!(got.len(), want.len(), "{what}: cell count");
+        for (i, (g, w)) in got.iter().zip(want).enumerate() {
+            assert!(same(g, w), "{what}, column {i}: got {g:?}, want {w:?}");
+        }
+    }
+
+    #[test]
+    fn headers_are_the_csv_columns_in_both_languages() {
+        let a = sample();
+        for (lang, needs_name, niches_name, about) in [
+            (Lang::Ru, "Потребности", "Ниши", "Описание"),
+            (Lang::En, "Needs", "Niches", "About"),
+        ] {
+            let bytes = needs(&a, lang).unwrap();
+            assert_eq!(open(&bytes).sheet_names(), vec![needs_name, about]);
+            assert_eq!(header(&sheet(&bytes, needs_name)), NEEDS_COLUMNS);
+            let bytes = niches(&a, lang).unwrap();
+            assert_eq!(open(&bytes).sheet_names(), vec![niches_name, about]);
+            assert_eq!(header(&sheet(&bytes, niches_name)), NICHES_COLUMNS);
+        }
+    }
+
+    #[test]
+    fn every_column_has_a_description() {
+        for name in NEEDS_COLUMNS.iter().chain(NICHES_COLUMNS.iter()) {
+            let m = meta(name).unwrap();
+            assert!(!m.ru.is_empty() && !m.en.is_empty());
+        }
+        let a = sample();
+        let bytes = niches(&a, Lang::Ru).unwrap();
+        let about = sheet(&bytes, "Описание");
+        assert_eq!(about.get((0, 0)), Some(&s(&a.study.name)));
+        let names: Vec<String> = about.rows().map(|r| r[0].to_string()).collect();
+        let first = names
+            .iter()
+            .position(|n| n == "rank")
+            .expect("rank described");
+        assert_eq!(&names[first..first + NICHES_COLUMNS.len()], NICHES_COLUMNS);
+        let thresholds: Vec<&Data> = about
+            .rows()
+            .filter(|r| r[2].to_string().starts_with("criteria.import_share_min"))
+            .map(|r| &r[1])
+            .collect();
+        assert_eq!(thresholds, vec![&num(a.study.criteria.import_share_min)]);
+    }
+
+    #[test]
+    fn needs_cells_equal_the_model() {
+        let a = sample();
+        let range = sheet(&needs(&a, Lang::En).unwrap(), "Needs");
+        assert_eq!(range.height(), a.needs.len() + 1);
+        for (row, n) in range.rows().skip(1).zip(&a.needs) {
+            let want = vec![
+                s(&n.product),
+                s(&n.product_name),
+                num(f64::from(n.stage)),
+                s(&n.unit),
+                num(n.demand_qty),
+                num(n.demand_rub),
+                num(n.import_rub),
+                num(n.cluster_rub),
+                num(n.domestic_rub),
+                num(n.import_share),
+                num(n.cluster_share),
+                num(n.domestic_share),
+                opt(n.avg_price_rub),
+                opt(n.benchmark_price_rub),
+                opt(n.cost_premium),
+                Data::Bool(n.spec_gap),
+                flags(n),
+                Data::Bool(n.is_niche),
+            ];
+            check_row(row, &want, &n.product);
+        }
+    }
+
+    #[test]
+    fn niches_cells_equal_the_model() {
+        let a = sample();
+        let range = sheet(&niches(&a, Lang::Ru).unwrap(), "Ниши");
+        assert_eq!(range.height(), a.niches.len() + 1);
+        for (row, niche) in range.rows().skip(1).zip(&a.niches) {
+            let n = &niche.need;
+            let keys: Vec<&str> = n.key_consumers.iter().map(|k| k.id.as_str()).collect();
+            let want = vec![
+                num(niche.rank as f64),
+                s(&n.product),
+                s(&n.product_name),
+                num(f64::from(n.stage)),
+                s(&n.unit),
+                flags(n),
+                num(n.demand_qty),
+                num(n.demand_rub),
+                num(n.import_share),
+                opt(n.cost_premium),
+                Data::Bool(n.spec_gap),
+                num(n.addressable_qty),
+                num(n.addressable_rub),
+                num(n.investment_rub),
+                s(n.investment_basis.as_str()),
+                s(&keys.join("|")),
+                s(&n.regions.join("|")),
+                num(n.downstream_final_rub),
+            ];
+            check_row(row, &want, &n.product);
+            assert!(matches!(&row[1], Data::String(id) if *id == n.product));
+            assert!(matches!(&row[2], Data::String(name) if *name == n.product_name));
+        }
+    }
+
+    #[test]
+    fn same_input_gives_identical_bytes() {
+        let a = sample();
+        for lang in [Lang::Ru, Lang::En] {
+            assert_eq!(needs(&a, lang).unwrap(), needs(&a, lang).unwrap());
+            assert_eq!(niches(&a, lang).unwrap(), niches(&a, lang).unwrap());
+        }
+        // A second load and analysis, a second later (a clock-based creation time, which has
+        // one-second resolution, would differ), renders the same bytes too.
+        let first = niches(&a, Lang::Ru).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        let b = sample();
+        assert_eq!(first, niches(&b, Lang::Ru).unwrap());
+    }
+
+    #[test]
+    fn missing_values_are_empty_and_fractions_exact() {
+        let mut a = sample();
+        let n = &mut a.needs[0];
+        n.avg_price_rub = None;
+        n.benchmark_price_rub = None;
+        n.cost_premium = None;
+        n.flags.clear();
+        n.demand_qty = 0.1 + 0.2;
+        n.import_share = -0.0;
+        let niche = &mut a.niches[0].need;
+        niche.cost_premium = None;
+        niche.addressable_qty = 1.0 / 3.0;
+        niche.key_consumers.clear();
+        niche.regions.clear();
+
+        let range = sheet(&needs(&a, Lang::En).unwrap(), "Needs");
+        let row = range.rows().nth(1).unwrap();
+        let col = |c: &str| NEEDS_COLUMNS.iter().position(|h| *h == c).unwrap();
+        for c in [
+            "avg_price_rub",
+            "benchmark_price_rub",
+            "cost_premium",
+            "flags",
+        ] {
+            assert_eq!(row[col(c)], Data::Empty, "{c}");
+        }
+        assert_eq!(row[col("demand_qty")], Data::Float(0.30000000000000004));
+        assert!(matches!(row[col("import_share")], Data::Float(x) if x.to_bits() == 0));
+
+        let range = sheet(&niches(&a, Lang::En).unwrap(), "Niches");
+        let row = range.rows().nth(1).unwrap();
+        let col = |c: &str| NICHES_COLUMNS.iter().position(|h| *h == c).unwrap();
+        for c in ["cost_premium", "key_consumers", "regions"] {
+            assert_eq!(row[col(c)], Data::Empty, "{c}");
+        }
+        assert_eq!(row[col("addressable_qty")], Data::Float(1.0 / 3.0));
+    }
+
+    #[test]
+    fn hostile_text_is_never_a_formula() {
+        const LINK: &str = r#"=HYPERLINK("http://x","y")"#;
+        let mut a = sample();
+        a.study.name = "=1+1".to_string();
+        a.study.regions = vec!["@SUM(A1)".to_string()];
+        for n in a
+            .needs
+            .iter_mut()
+            .chain(a.niches.iter_mut().map(|niche| &mut niche.need))
+        {
+            n.product_name = LINK.to_string();
+            n.product = "-x".to_string();
+            n.unit = "+7 999".to_string();
+            n.regions = vec!["=A1".to_string(), "@x".to_string()];
+            if let Some(k) = n.key_consumers.first_mut() {
+                k.id = "=2*3".to_string();
+            }
+        }
+        for (bytes, name) in [
+            (needs(&a, Lang::En).unwrap(), "Needs"),
+            (niches(&a, Lang::En).unwrap(), "Niches"),
+        ] {
+            let mut wb = open(&bytes);
+            for sheet_name in [name, "About"] {
+                let formulas = wb.worksheet_formula(sheet_name).unwrap();
+                assert!(
+                    formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+                    "{sheet_name} has a formula"
+                );
+            }
+            let range = wb.worksheet_range(name).unwrap();
+            let head = header(&range);
+            let col = |c: &str| head.iter().position(|h| h == c).unwrap();
+            for row in range.rows().skip(1) {
+                assert_eq!(row[col("product_name")], Data::String(LINK.to_string()));
+                assert_eq!(row[col("product")], Data::String("-x".to_string()));
+                assert_eq!(row[col("unit")], Data::String("+7 999".to_string()));
+                if name == "Niches" {
+                    assert_eq!(row[col("regions")], Data::String("=A1|@x".to_string()));
+                    assert!(
+                        matches!(&row[col("key_consumers")], Data::String(k) if k.starts_with("=2*3"))
+                    );
+                }
+            }
+            let about = wb.worksheet_range("About").unwrap();
+            assert_eq!(about.get((0, 0)), Some(&Data::String("=1+1".to_string())));
+        }
+    }
+}
