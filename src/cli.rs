@@ -1,6 +1,7 @@
 //! Command-line types (clap derive only), so that they can be reused for completions and docs.
 
 use crate::report::{Format, Lang};
+use crate::study::dialect::{DialectOptions, Encoding};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -37,6 +38,8 @@ pub enum Command {
         /// Do not print warnings and the summary
         #[arg(long, short)]
         quiet: bool,
+        #[command(flatten)]
+        input: InputArgs,
     },
     /// Simulate localising a product: move its imports to a cluster supplier and recompute
     Whatif {
@@ -57,6 +60,8 @@ pub enum Command {
         /// Language of whatif.md
         #[arg(long, value_enum, default_value_t = Lang::Ru)]
         lang: Lang,
+        #[command(flatten)]
+        input: InputArgs,
     },
     /// Rerun every study under the given paths, skipping unchanged ones, with a change report
     Batch {
@@ -84,12 +89,49 @@ pub enum Command {
         /// No progress bar and no log lines
         #[arg(long, short)]
         quiet: bool,
+        #[command(flatten)]
+        input: InputArgs,
     },
     /// Validate a study folder: list every problem and warning, write nothing
     Check {
         /// The study folder
         study: PathBuf,
+        #[command(flatten)]
+        input: InputArgs,
     },
+}
+
+/// How input CSV files are written; each is detected from the data unless set here.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct InputArgs {
+    /// Encoding of the CSV files (default: detect UTF-8 or Windows-1251)
+    #[arg(long, value_enum)]
+    pub encoding: Option<Encoding>,
+    /// Separator of the CSV files: ',', ';' or 'tab' (default: detect)
+    #[arg(long, value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
+    /// Numbers are written with a decimal comma and spaces between thousands (default: detect)
+    #[arg(long)]
+    pub decimal_comma: bool,
+}
+
+impl InputArgs {
+    pub fn options(&self) -> DialectOptions {
+        DialectOptions {
+            encoding: self.encoding,
+            delimiter: self.delimiter,
+            decimal_comma: self.decimal_comma.then_some(true),
+        }
+    }
+}
+
+fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s {
+        "," | "comma" => Ok(b','),
+        ";" | "semicolon" => Ok(b';'),
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        other => Err(format!("{other:?}: expected ',', ';' or 'tab'")),
+    }
 }
 
 pub fn build_command() -> clap::Command {

@@ -8,8 +8,8 @@ pub struct Problem {
     pub file: String,
     /// 1-based line as a text editor shows it (header = 1); `None` for whole-file problems.
     pub line: Option<u64>,
-    /// 1-based column (field) number.
-    pub column: Option<usize>,
+    /// The column as the file's editor names it: a 1-based number in CSV and TOML, a letter in Excel.
+    pub column: Option<String>,
     /// The column's header name or the TOML key.
     pub field: Option<String>,
     pub value: Option<String>,
@@ -33,8 +33,8 @@ impl Problem {
         self
     }
 
-    pub fn at_column(mut self, column: usize, field: &str) -> Self {
-        self.column = Some(column);
+    pub fn at_column(mut self, column: impl ToString, field: &str) -> Self {
+        self.column = Some(column.to_string());
         self.field = Some(field.to_string());
         self
     }
@@ -55,7 +55,7 @@ impl fmt::Display for Problem {
         write!(f, "{}", self.file)?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
-            if let Some(col) = self.column {
+            if let Some(col) = &self.column {
                 write!(f, ":{col}")?;
             }
         }

@@ -41,6 +41,7 @@ pub fn manifest(
     out: &Path,
     lang: Lang,
     formats: &[report::Format],
+    input: study::dialect::DialectOptions,
     command: &str,
 ) -> run::Manifest {
     run::Manifest {
@@ -49,7 +50,13 @@ pub fn manifest(
         command: command.into(),
         study: study_dir.display().to_string(),
         inputs: run::inputs(study_dir),
-        options: serde_json::json!({ "lang": lang, "format": formats }),
+        options: serde_json::json!({
+            "lang": lang,
+            "format": formats,
+            "encoding": input.encoding,
+            "delimiter": input.delimiter.map(|d| (d as char).to_string()),
+            "decimal_comma": input.decimal_comma,
+        }),
         out: out.display().to_string(),
         started: String::new(),
         finished: String::new(),
@@ -63,13 +70,14 @@ pub fn prepare(
     out: &Path,
     lang: Lang,
     formats: &[report::Format],
+    input: study::dialect::DialectOptions,
     command: &str,
 ) -> Result<Prepared> {
     let started = SystemTime::now();
     let clock = Instant::now();
     // Hash the inputs before reading them, so a file changed during the run is seen as changed.
-    let mut manifest = manifest(study_dir, out, lang, formats, command);
-    let study = study::load(study_dir)?;
+    let mut manifest = manifest(study_dir, out, lang, formats, input, command);
+    let study = study::load_with(study_dir, input)?;
     let graph = graph::SupplyGraph::build(&study);
     let analysis = analysis::analyze(&study, &graph)?;
     let mut files = report::render(&analysis, lang, formats)?;
@@ -91,8 +99,9 @@ pub fn analyze(
     out: &Path,
     lang: Lang,
     formats: &[report::Format],
+    input: study::dialect::DialectOptions,
 ) -> Result<AnalyzeOutcome> {
-    let p = prepare(study_dir, out, lang, formats, "analyze")?;
+    let p = prepare(study_dir, out, lang, formats, input, "analyze")?;
     let folder = output::write_folder(out, &p.study.config.id, &p.files)?;
     Ok(AnalyzeOutcome {
         folder,
@@ -113,8 +122,9 @@ pub fn whatif(
     out: &Path,
     lang: Lang,
     l: &analysis::whatif::Localize,
+    input: study::dialect::DialectOptions,
 ) -> Result<WhatIfOutcome> {
-    let study = study::load(study_dir)?;
+    let study = study::load_with(study_dir, input)?;
     let before = analysis::analyze(&study, &graph::SupplyGraph::build(&study))?;
     let (scenario, moved) = analysis::whatif::localize(&study, l)?;
     let after = analysis::analyze(&scenario, &graph::SupplyGraph::build(&scenario))?;
@@ -140,8 +150,11 @@ pub fn whatif(
 }
 
 /// Validates one study; returns it with its warnings.
-pub fn check(study_dir: &Path) -> Result<(study::Study, Vec<String>)> {
-    let study = study::load(study_dir)?;
+pub fn check(
+    study_dir: &Path,
+    input: study::dialect::DialectOptions,
+) -> Result<(study::Study, Vec<String>)> {
+    let study = study::load_with(study_dir, input)?;
     let warnings = study::warnings::warnings(&study);
     Ok((study, warnings))
 }

@@ -41,11 +41,12 @@ fn run(cli: Cli) -> Result<(), Error> {
             lang,
             format,
             quiet,
+            input,
         } => {
             let mut format = format;
             format.sort();
             format.dedup();
-            let outcome = nichegraph::analyze(&study, &out, lang, &format)?;
+            let outcome = nichegraph::analyze(&study, &out, lang, &format, input.options())?;
             if !quiet {
                 for w in &outcome.warnings {
                     eprintln!("warning: {w}");
@@ -68,13 +69,14 @@ fn run(cli: Cli) -> Result<(), Error> {
             supplier,
             out,
             lang,
+            input,
         } => {
             let l = nichegraph::analysis::whatif::Localize {
                 product: localize,
                 share,
                 supplier,
             };
-            let o = nichegraph::whatif(&study, &out, lang, &l)?;
+            let o = nichegraph::whatif(&study, &out, lang, &l, input.options())?;
             eprintln!(
                 "{}: moved {} rub to {} -> {}",
                 o.moved.product,
@@ -93,6 +95,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             lang,
             format,
             quiet,
+            input,
         } => {
             let mut formats = format;
             formats.sort();
@@ -106,6 +109,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 formats,
                 threshold: change_threshold,
                 progress: !quiet && std::io::stderr().is_terminal(),
+                input: input.options(),
             };
             let outcome = nichegraph::batch::run(&o)?;
             if !quiet {
@@ -134,8 +138,11 @@ fn run(cli: Cli) -> Result<(), Error> {
                 _ => Err(Error::Batch(1)),
             }
         }
-        Command::Check { study } => {
-            let (s, warnings) = nichegraph::check(&study)?;
+        Command::Check { study, input } => {
+            let (s, warnings) = nichegraph::check(&study, input.options())?;
+            for (file, d) in &s.dialects {
+                println!("{file}: {d}");
+            }
             for w in &warnings {
                 println!("warning: {w}");
             }

@@ -358,3 +358,151 @@ fn whatif_rejects_bad_options() {
         .stderr(predicates::str::contains("consumes"));
     assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
 }
+
+/// A number as Russian-locale Excel writes it: «1 400 000 000», «0,5».
+fn excel_number(s: &str) -> String {
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s, None),
+    };
+    let digits: Vec<char> = int.chars().collect();
+    let mut grouped = String::new();
+    for (i, c) in digits.iter().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) && c.is_ascii_digit() {
+            grouped.push('\u{a0}');
+        }
+        grouped.push(*c);
+    }
+    match frac {
+        Some(f) => format!("{grouped},{f}"),
+        None => grouped,
+    }
+}
+
+/// Rewrites every CSV of a study with another separator, optionally decimal commas, and encoding.
+fn rewrite_study(from: &Path, to: &Path, delim: u8, decimal_comma: bool, cp1251: bool, bom: bool) {
+    copy_study(from, to);
+    let numeric = [
+        "stage",
+        "employees",
+        "hp_jobs",
+        "output_rub",
+        "benchmark_price_rub",
+        "capex_rub_per_unit",
+        "min_capacity",
+        "quantity",
+        "value_rub",
+        "required_min",
+        "required_max",
+        "available",
+    ];
+    for name in ["participants.csv", "products.csv", "flows.csv", "specs.csv"] {
+        let mut r = csv::Reader::from_path(from.join(name)).unwrap();
+        let headers = r.headers().unwrap().clone();
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(delim)
+            .from_writer(Vec::new());
+        w.write_record(&headers).unwrap();
+        for rec in r.records() {
+            let rec = rec.unwrap();
+            let cells: Vec<String> = headers
+                .iter()
+                .zip(rec.iter())
+                .map(|(h, v)| {
+                    if decimal_comma && numeric.contains(&h) && !v.is_empty() {
+                        excel_number(v)
+                    } else {
+                        v.to_string()
+                    }
+                })
+                .collect();
+            w.write_record(&cells).unwrap();
+        }
+        let text = String::from_utf8(w.into_inner().unwrap())
+            .unwrap()
+            .replace('\n', "\r\n");
+        let mut bytes = if cp1251 {
+            let (b, _, unmappable) = encoding_rs::WINDOWS_1251.encode(&text);
+            assert!(!unmappable, "{name} has characters Windows-1251 lacks");
+            b.into_owned()
+        } else {
+            text.into_bytes()
+        };
+        if bom {
+            bytes.splice(0..0, "\u{feff}".bytes());
+        }
+        std::fs::write(to.join(name), bytes).unwrap();
+    }
+}
+
+#[test]
+fn excel_style_and_tab_separated_inputs_give_identical_outputs() {
+    let study = sample("composites-without-borders");
+    let plain = tempfile::tempdir().unwrap();
+    analyze(&study, plain.path(), &["--format", "csv,json"], "2");
+    let want = files(plain.path());
+    for (label, delim, comma, cp1251, bom, expect) in [
+        (
+            "excel",
+            b';',
+            true,
+            true,
+            false,
+            "Windows-1251, separator ';', decimal comma",
+        ),
+        (
+            "tabs",
+            b'\t',
+            false,
+            false,
+            true,
+            "UTF-8 with BOM, separator tab, decimal point",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        rewrite_study(&study, dir.path(), delim, comma, cp1251, bom);
+        bin()
+            .arg("check")
+            .arg(dir.path())
+            .assert()
+            .success()
+            .stdout(predicates::str::contains(format!("flows.csv: {expect}")));
+        let out = tempfile::tempdir().unwrap();
+        analyze(dir.path(), out.path(), &["--format", "csv,json"], "2");
+        let mut got = files(out.path());
+        let mut want = want.clone();
+        got.retain(|k, _| !k.ends_with("run.json"));
+        want.retain(|k, _| !k.ends_with("run.json"));
+        assert_eq!(
+            got.keys().collect::<Vec<_>>(),
+            want.keys().collect::<Vec<_>>()
+        );
+        for (k, v) in &want {
+            assert!(got[k] == *v, "{label}: {k} differs");
+        }
+    }
+}
+
+#[test]
+fn mixed_decimal_marks_ask_for_an_option() {
+    let dir = tempfile::tempdir().unwrap();
+    rewrite_study(
+        &sample("composites-without-borders"),
+        dir.path(),
+        b';',
+        true,
+        false,
+        false,
+    );
+    let flows = dir.path().join("flows.csv");
+    let text = std::fs::read_to_string(&flows).unwrap();
+    // One value written with a decimal point among decimal commas.
+    let text = text.replacen("120;192\u{a0}000\u{a0}000", "120.5;192000000", 1);
+    std::fs::write(&flows, text).unwrap();
+    bin()
+        .arg("check")
+        .arg(dir.path())
+        .assert()
+        .code(65)
+        .stderr(predicates::str::contains("--decimal-comma"));
+}

@@ -206,6 +206,7 @@ pub fn localize(study: &Study, l: &Localize) -> Result<(Study, Moved), Error> {
         specs,
         has_governance_column: study.has_governance_column,
         selected_year: study.selected_year,
+        dialects: study.dialects.clone(),
     };
     Ok((
         scenario,

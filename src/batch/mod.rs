@@ -22,6 +22,7 @@ pub struct Options {
     pub threshold: f64,
     /// Show a progress bar (the caller decides: a terminal and not --quiet).
     pub progress: bool,
+    pub input: crate::study::dialect::DialectOptions,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -186,7 +187,7 @@ fn run_one(o: &Options, dir: &Path, id: &str) -> Row {
     };
     let target = o.out.join(id);
     let previous = run::Manifest::read(&target.join("run.json"));
-    let current = crate::manifest(dir, &o.out, o.lang, &o.formats, "batch");
+    let current = crate::manifest(dir, &o.out, o.lang, &o.formats, o.input, "batch");
     if !o.force && previous.as_ref().is_some_and(|p| p.same_run(&current)) {
         row.status = Status::Unchanged;
         if let (Some(n), Some(c)) = (
@@ -197,7 +198,7 @@ fn run_one(o: &Options, dir: &Path, id: &str) -> Row {
         }
         return row;
     }
-    let prepared = match crate::prepare(dir, &o.out, o.lang, &o.formats, "batch") {
+    let prepared = match crate::prepare(dir, &o.out, o.lang, &o.formats, o.input, "batch") {
         Ok(p) => p,
         Err(e) => {
             failed(&mut row, &e);

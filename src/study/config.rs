@@ -145,7 +145,7 @@ pub fn parse(text: &str, shown: &str, problems: &mut Vec<Problem>) -> Option<Stu
             if let Some(span) = e.span() {
                 let (l, c) = line_col(text, span.start);
                 p.line = Some(l);
-                p.column = Some(c);
+                p.column = Some(c.to_string());
             }
             problems.push(p);
             return None;
@@ -158,7 +158,7 @@ pub fn parse(text: &str, shown: &str, problems: &mut Vec<Problem>) -> Option<Stu
             .at_line(l)
             .with_field(key)
             .with_value(value);
-        p.column = Some(c);
+        p.column = Some(c.to_string());
         p
     };
     if !is_study_id(raw.id.get_ref()) {

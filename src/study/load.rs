@@ -1,6 +1,7 @@
 //! Loading a study folder: read every file, validate every cell and cross-reference,
 //! select the year and aggregate flows.
 
+use super::dialect::DialectOptions;
 use super::table::{opt, req, Cells, Column, Table};
 use super::{config, Flow, Participant, Product, Role, Source, Spec, Study};
 use crate::error::{Error, Problem, Result};
@@ -46,9 +47,14 @@ const SPECS: [Column; 6] = [
     opt("available"),
 ];
 
+/// Loads and validates the study folder at `dir`, detecting each CSV file's dialect.
+pub fn load(dir: &Path) -> Result<Study> {
+    load_with(dir, DialectOptions::default())
+}
+
 /// Loads and validates the study folder at `dir`. Data problems come back as `Error::Data`
 /// with every problem found; a missing or unreadable folder is `Error::Io`.
-pub fn load(dir: &Path) -> Result<Study> {
+pub fn load_with(dir: &Path, opts: DialectOptions) -> Result<Study> {
     let meta =
         std::fs::metadata(dir).map_err(|e| Error::io("cannot open the study folder", dir, e))?;
     if !meta.is_dir() {
@@ -92,15 +98,56 @@ pub fn load(dir: &Path) -> Result<Study> {
             None
         }
     });
-    let participants_t = read_required("participants.csv", &mut problems)
-        .and_then(|p| Table::read(&p, &shown("participants.csv"), &PARTICIPANTS, &mut problems));
-    let products_t = read_required("products.csv", &mut problems)
-        .and_then(|p| Table::read(&p, &shown("products.csv"), &PRODUCTS, &mut problems));
-    let flows_t = read_required("flows.csv", &mut problems)
-        .and_then(|p| Table::read(&p, &shown("flows.csv"), &FLOWS, &mut problems));
-    let specs_path = dir.join("specs.csv");
-    let specs_t = if specs_path.exists() {
-        Table::read(&specs_path, &shown("specs.csv"), &SPECS, &mut problems)
+    let mut dialects = Vec::new();
+    let mut read_table =
+        |name: &str, columns: &[Column], numeric: &[&str], problems: &mut Vec<Problem>| {
+            let (t, d) = Table::read(
+                &dir.join(name),
+                &shown(name),
+                columns,
+                numeric,
+                opts,
+                problems,
+            )?;
+            dialects.push((name.to_string(), d));
+            Some(t)
+        };
+    let participants_t = read_required("participants.csv", &mut problems).and_then(|_| {
+        read_table(
+            "participants.csv",
+            &PARTICIPANTS,
+            &["stage", "employees", "hp_jobs", "output_rub"],
+            &mut problems,
+        )
+    });
+    let products_t = read_required("products.csv", &mut problems).and_then(|_| {
+        read_table(
+            "products.csv",
+            &PRODUCTS,
+            &[
+                "stage",
+                "benchmark_price_rub",
+                "capex_rub_per_unit",
+                "min_capacity",
+            ],
+            &mut problems,
+        )
+    });
+    let flows_t = read_required("flows.csv", &mut problems).and_then(|_| {
+        read_table(
+            "flows.csv",
+            &FLOWS,
+            &["quantity", "value_rub", "year"],
+            &mut problems,
+        )
+    });
+    let specs_t = if dir.join("specs.csv").exists() {
+        read_table(
+            "specs.csv",
+            &SPECS,
+            &["required_min", "required_max", "available"],
+            &mut problems,
+        )
     } else {
         None
     };
@@ -146,6 +193,7 @@ pub fn load(dir: &Path) -> Result<Study> {
             flows,
             specs,
             selected_year,
+            dialects,
         }),
         _ => Err(Error::Data(problems)),
     }

@@ -4,6 +4,7 @@
 //! `nichegraph check` lists them all.
 
 pub mod config;
+pub mod dialect;
 mod load;
 pub mod table;
 #[cfg(test)]
@@ -11,7 +12,7 @@ pub mod testing;
 pub mod warnings;
 
 pub use config::{ComplianceThresholds, Criteria, Investment, StudyConfig};
-pub use load::load;
+pub use load::{load, load_with};
 
 use std::collections::BTreeSet;
 
@@ -120,6 +121,8 @@ pub struct Study {
     pub has_governance_column: bool,
     /// The year whose flows are used, when flows carry years or the study names one.
     pub selected_year: Option<i64>,
+    /// How each CSV file was written (file name, dialect), as detected or set.
+    pub dialects: Vec<(String, dialect::Detected)>,
 }
 
 impl Study {

@@ -4,6 +4,7 @@
 //! The `csv` crate does the parsing: it reports the line each record starts on, keeps
 //! blank lines out of the records while counting them, and lets us see ragged rows.
 
+use super::dialect::{self, Detected, DialectOptions};
 use crate::error::Problem;
 use std::path::Path;
 
@@ -38,6 +39,10 @@ pub struct Table {
     /// For each accepted column (in the order given to `read`): its 0-based position, if present.
     positions: Vec<Option<usize>>,
     names: Vec<&'static str>,
+    /// How a column is named in messages: its 1-based number in CSV, its letter in Excel.
+    labels: Vec<String>,
+    /// Numbers are written with a decimal comma (and spaces between thousands).
+    pub decimal_comma: bool,
     pub rows: Vec<Row>,
 }
 
@@ -45,9 +50,10 @@ pub struct Table {
 pub struct Cell<'a> {
     pub file: &'a str,
     pub line: u64,
-    pub column: usize,
+    pub column: &'a str,
     pub field: &'static str,
     pub text: &'a str,
+    pub decimal_comma: bool,
 }
 
 impl Cell<'_> {
@@ -59,15 +65,32 @@ impl Cell<'_> {
     }
 }
 
+/// Excel's name of a 0-based column: A, B, …, Z, AA, …
+pub fn column_letter(mut i: usize) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (i % 26) as u8);
+        if i < 26 {
+            break;
+        }
+        i = i / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
 impl Table {
     /// Reads `path`; structural problems (encoding, header, ragged rows) go to `problems`.
-    /// Returns `None` when the file cannot be read as a table at all.
+    /// Returns `None` when the file cannot be read as a table at all. `numeric` names the
+    /// columns whose cells decide the decimal mark.
     pub fn read(
         path: &Path,
         shown: &str,
         columns: &[Column],
+        numeric: &[&str],
+        opts: DialectOptions,
         problems: &mut Vec<Problem>,
-    ) -> Option<Table> {
+    ) -> Option<(Table, Detected)> {
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
             Err(e) => {
@@ -75,49 +98,44 @@ impl Table {
                 return None;
             }
         };
-        Self::parse(&bytes, shown, columns, problems)
+        Self::parse(&bytes, shown, columns, numeric, opts, problems)
     }
 
     pub fn parse(
         bytes: &[u8],
         shown: &str,
         columns: &[Column],
+        numeric: &[&str],
+        opts: DialectOptions,
         problems: &mut Vec<Problem>,
-    ) -> Option<Table> {
-        let text = match std::str::from_utf8(bytes) {
+    ) -> Option<(Table, Detected)> {
+        let (text, encoding, bom) = match dialect::decode(bytes, shown, opts.encoding) {
             Ok(t) => t,
-            Err(e) => {
-                let line = 1 + bytes[..e.valid_up_to()]
-                    .iter()
-                    .filter(|&&b| b == b'\n')
-                    .count() as u64;
-                problems.push(
-                    Problem::file(
-                        shown,
-                        "the file is not UTF-8 text; expected UTF-8 (save it as \"CSV UTF-8\")",
-                    )
-                    .at_line(line),
-                );
+            Err(p) => {
+                problems.push(*p);
                 return None;
             }
         };
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let names: Vec<&str> = columns.iter().map(|c| c.name).collect();
+        let delimiter = match opts.delimiter {
+            Some(d) => d,
+            None => match dialect::delimiter(&text, shown, &names) {
+                Ok(d) => d,
+                Err(p) => {
+                    problems.push(*p);
+                    return None;
+                }
+            },
+        };
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
+            .delimiter(delimiter)
             .from_reader(text.as_bytes());
-
-        let expected_names = || {
-            columns
-                .iter()
-                .map(|c| c.name)
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
         // Lines come from byte offsets: the csv crate's own line count is off by one in CRLF files.
-        let mut lines = LineCounter::new(text);
+        let mut lines = LineCounter::new(&text);
         let mut header: Option<(u64, Vec<String>)> = None;
-        let mut rows = Vec::new();
+        let mut records = Vec::new();
         let mut record = csv::StringRecord::new();
         loop {
             match reader.read_record(&mut record) {
@@ -144,23 +162,7 @@ impl Table {
             }
             match &header {
                 None => header = Some((line, cells)),
-                Some((_, h)) => {
-                    if cells.len() != h.len() {
-                        problems.push(
-                            Problem::file(
-                                shown,
-                                format!(
-                                    "the row has {} field(s); expected {} as in the header",
-                                    cells.len(),
-                                    h.len()
-                                ),
-                            )
-                            .at_line(line),
-                        );
-                        continue;
-                    }
-                    rows.push(Row { line, cells });
-                }
+                Some(_) => records.push((line, cells)),
             }
         }
         let Some((header_line, header)) = header else {
@@ -168,19 +170,92 @@ impl Table {
                 shown,
                 format!(
                     "the file is empty; expected a header row with the columns {}",
-                    expected_names()
+                    names.join(", ")
                 ),
             ));
             return None;
         };
+        let mut table = Self::from_records(
+            shown,
+            header_line,
+            header,
+            records,
+            columns,
+            problems,
+            |i| (i + 1).to_string(),
+        )?;
+        table.decimal_comma = match opts.decimal_comma {
+            Some(d) => d,
+            None => {
+                let mut evidence = dialect::Evidence::default();
+                for (k, name) in table.names.iter().enumerate() {
+                    if let (true, Some(pos)) = (numeric.contains(name), table.positions[k]) {
+                        for r in &table.rows {
+                            evidence.see(r.line, &r.cells[pos]);
+                        }
+                    }
+                }
+                match evidence.decide(shown) {
+                    Ok(d) => d,
+                    Err(p) => {
+                        problems.push(*p);
+                        return None;
+                    }
+                }
+            }
+        };
+        let detected = Detected {
+            encoding,
+            bom,
+            delimiter,
+            decimal_comma: table.decimal_comma,
+        };
+        Some((table, detected))
+    }
 
+    /// A table from records already split into trimmed cells: (line, cells). Checks the
+    /// header and the number of fields of each row. `label` names a 0-based column in messages.
+    pub fn from_records(
+        shown: &str,
+        header_line: u64,
+        header: Vec<String>,
+        records: Vec<(u64, Vec<String>)>,
+        columns: &[Column],
+        problems: &mut Vec<Problem>,
+        label: impl Fn(usize) -> String,
+    ) -> Option<Table> {
+        let expected_names = || {
+            columns
+                .iter()
+                .map(|c| c.name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut rows = Vec::with_capacity(records.len());
+        for (line, cells) in records {
+            if cells.len() != header.len() {
+                problems.push(
+                    Problem::file(
+                        shown,
+                        format!(
+                            "the row has {} field(s); expected {} as in the header",
+                            cells.len(),
+                            header.len()
+                        ),
+                    )
+                    .at_line(line),
+                );
+                continue;
+            }
+            rows.push(Row { line, cells });
+        }
         let mut positions = vec![None; columns.len()];
         let mut ok = true;
         for (i, name) in header.iter().enumerate() {
             let at = |msg: String| {
                 Problem::file(shown, msg)
                     .at_line(header_line)
-                    .at_column(i + 1, name)
+                    .at_column(label(i), name)
             };
             match columns.iter().position(|c| c.name == name) {
                 Some(k) if positions[k].is_some() => {
@@ -218,8 +293,10 @@ impl Table {
         }
         Some(Table {
             file: shown.to_string(),
+            labels: (0..header.len()).map(label).collect(),
             positions,
             names: columns.iter().map(|c| c.name).collect(),
+            decimal_comma: false,
             rows,
         })
     }
@@ -235,9 +312,10 @@ impl Table {
         Some(Cell {
             file: &self.file,
             line: row.line,
-            column: pos + 1,
+            column: &self.labels[pos],
             field: self.names[col],
             text: &row.cells[pos],
+            decimal_comma: self.decimal_comma,
         })
     }
 }
@@ -289,9 +367,13 @@ pub fn is_identifier(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-')
 }
 
-fn parse_f64(text: &str) -> Option<f64> {
+fn parse_f64(text: &str, decimal_comma: bool) -> Option<f64> {
     // Rust also accepts "inf", "NaN" and "infinity": the SPEC rejects those.
-    let v: f64 = text.parse().ok()?;
+    let v: f64 = if decimal_comma {
+        dialect::normalise_comma_number(text).parse().ok()?
+    } else {
+        text.parse().ok()?
+    };
     v.is_finite().then_some(v)
 }
 
@@ -350,7 +432,7 @@ impl Cells<'_> {
     }
 
     fn number_of(&mut self, cell: &Cell<'_>, what: &str, ok: impl Fn(f64) -> bool) -> Option<f64> {
-        match parse_f64(cell.text) {
+        match parse_f64(cell.text, cell.decimal_comma) {
             Some(v) if ok(v) => Some(v),
             Some(_) => {
                 self.problems
@@ -358,8 +440,9 @@ impl Cells<'_> {
                 None
             }
             None => {
+                let mark = if cell.decimal_comma { "','" } else { "'.'" };
                 self.problems.push(cell.problem(format!(
-                    "not a number; expected {what} with '.' as the decimal point"
+                    "not a number; expected {what} with {mark} as the decimal mark"
                 )));
                 None
             }
@@ -388,7 +471,7 @@ impl Cells<'_> {
 
     fn integer_of(&mut self, cell: &Cell<'_>, what: &str, ok: impl Fn(i64) -> bool) -> Option<i64> {
         // "12" and "12.0" are both integers; a non-zero fraction is not.
-        let parsed = parse_f64(cell.text)
+        let parsed = parse_f64(cell.text, cell.decimal_comma)
             .filter(|v| v.fract() == 0.0 && v.abs() < 9.0e15)
             .map(|v| v as i64);
         match parsed {

@@ -1,0 +1,278 @@
+//! How a CSV file is written: encoding (UTF-8 with or without BOM, or Windows-1251), separator
+//! (`,` `;` or tab) and decimal mark (`.`, or `,` with spaces between thousands as Russian-locale
+//! Excel writes). Detected from the data; an ambiguous file is an error that names the option to
+//! set, never a silent guess.
+
+use crate::error::Problem;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, clap::ValueEnum)]
+pub enum Encoding {
+    #[value(name = "utf-8")]
+    #[serde(rename = "utf-8")]
+    Utf8,
+    #[value(name = "windows-1251", alias = "cp1251")]
+    #[serde(rename = "windows-1251")]
+    Windows1251,
+}
+
+/// What the user fixed on the command line; `None` means detect.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DialectOptions {
+    pub encoding: Option<Encoding>,
+    pub delimiter: Option<u8>,
+    pub decimal_comma: Option<bool>,
+}
+
+/// What a file turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Detected {
+    pub encoding: Encoding,
+    pub bom: bool,
+    pub delimiter: u8,
+    pub decimal_comma: bool,
+}
+
+impl std::fmt::Display for Detected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let enc = match (self.encoding, self.bom) {
+            (Encoding::Utf8, true) => "UTF-8 with BOM",
+            (Encoding::Utf8, false) => "UTF-8",
+            (Encoding::Windows1251, _) => "Windows-1251",
+        };
+        let sep = match self.delimiter {
+            b'\t' => "tab".to_string(),
+            d => format!("'{}'", d as char),
+        };
+        let dec = if self.decimal_comma {
+            "decimal comma"
+        } else {
+            "decimal point"
+        };
+        write!(f, "{enc}, separator {sep}, {dec}")
+    }
+}
+
+/// Characters that Russian text in Windows-1251 is made of, beyond ASCII.
+fn russian_char(c: char) -> bool {
+    matches!(
+        c,
+        'А'..='я'
+            | 'Ё'
+            | 'ё'
+            | '№'
+            | '«'
+            | '»'
+            | '\u{a0}'
+            | '–'
+            | '—'
+            | '„'
+            | '“'
+            | '”'
+            | '‘'
+            | '’'
+            | '…'
+            | '°'
+            | '±'
+    )
+}
+
+/// Text of a file, its encoding and whether it had a BOM.
+pub fn decode(
+    bytes: &[u8],
+    shown: &str,
+    forced: Option<Encoding>,
+) -> Result<(String, Encoding, bool), Box<Problem>> {
+    let utf8 = std::str::from_utf8(bytes);
+    let first_bad_line =
+        |upto: usize| 1 + bytes[..upto].iter().filter(|&&b| b == b'\n').count() as u64;
+    let as_1251 = || {
+        encoding_rs::WINDOWS_1251
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned()
+    };
+    match (forced, utf8) {
+        (Some(Encoding::Windows1251), _) => Ok((as_1251(), Encoding::Windows1251, false)),
+        (_, Ok(t)) => match t.strip_prefix('\u{feff}') {
+            Some(rest) => Ok((rest.to_string(), Encoding::Utf8, true)),
+            None => Ok((t.to_string(), Encoding::Utf8, false)),
+        },
+        (Some(Encoding::Utf8), Err(e)) => Err(Box::new(Problem::file(
+            shown,
+            "the file is not UTF-8 text; expected UTF-8 as --encoding says (or try --encoding windows-1251)",
+        )
+        .at_line(first_bad_line(e.valid_up_to())))),
+        (None, Err(e)) => {
+            let text = as_1251();
+            let chars: Vec<char> = text.chars().collect();
+            let non_ascii = chars.iter().filter(|c| !c.is_ascii()).count();
+            let russian = chars.iter().filter(|c| russian_char(**c)).count();
+            // Latin-1 or another Western encoding also decodes to Cyrillic letters, but those
+            // sit inside Latin words ("Mьller"): Russian words are Cyrillic throughout.
+            let mixed = chars
+                .windows(2)
+                .filter(|w| {
+                    let cyr = |c: char| matches!(c, 'А'..='я' | 'Ё' | 'ё');
+                    (cyr(w[0]) && w[1].is_ascii_alphabetic()) || (w[0].is_ascii_alphabetic() && cyr(w[1]))
+                })
+                .count();
+            if non_ascii > 0 && russian * 10 >= non_ascii * 9 && mixed * 10 <= russian {
+                Ok((text, Encoding::Windows1251, false))
+            } else {
+                Err(Box::new(Problem::file(
+                    shown,
+                    "cannot tell the encoding: the file is not UTF-8, and read as Windows-1251 it is not Russian text; \
+                     expected UTF-8 or Windows-1251 (save it as \"CSV UTF-8\", or set --encoding)",
+                )
+                .at_line(first_bad_line(e.valid_up_to()))))
+            }
+        }
+    }
+}
+
+/// The first record of `text` split by `delim` (quotes honoured), trimmed.
+fn header_fields(text: &str, delim: u8) -> Vec<String> {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delim)
+        .from_reader(text.as_bytes());
+    let mut rec = csv::StringRecord::new();
+    while let Ok(true) = r.read_record(&mut rec) {
+        let cells: Vec<String> = rec.iter().map(|c| c.trim().to_string()).collect();
+        if !(cells.len() == 1 && cells[0].is_empty()) {
+            return cells;
+        }
+    }
+    Vec::new()
+}
+
+/// The separator whose header splits into the most known column names.
+pub fn delimiter(text: &str, shown: &str, known: &[&str]) -> Result<u8, Box<Problem>> {
+    let scores: Vec<(u8, usize)> = [b',', b';', b'\t']
+        .iter()
+        .map(|&d| {
+            (
+                d,
+                header_fields(text, d)
+                    .iter()
+                    .filter(|f| known.contains(&f.as_str()))
+                    .count(),
+            )
+        })
+        .collect();
+    let best = scores.iter().map(|s| s.1).max().unwrap_or(0);
+    let winners: Vec<u8> = scores.iter().filter(|s| s.1 == best).map(|s| s.0).collect();
+    match (best, winners.as_slice()) {
+        (0, _) => Ok(b','),
+        (_, [one]) => Ok(*one),
+        _ => Err(Box::new(Problem::file(
+            shown,
+            "cannot tell the separator: the header reads as well with ',' as with ';' or tab; set --delimiter",
+        )
+        .at_line(1))),
+    }
+}
+
+/// A number as Russian-locale Excel writes it, rewritten for Rust: «21 792,2» -> «21792.2».
+pub fn normalise_comma_number(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let between_digits = |i: usize| {
+            i > 0
+                && i + 1 < chars.len()
+                && chars[i - 1].is_ascii_digit()
+                && chars[i + 1].is_ascii_digit()
+        };
+        match c {
+            ' ' | '\u{a0}' | '\u{202f}' if between_digits(i) => {}
+            ',' => out.push('.'),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Evidence from number cells: (line, text) of the first decimal-comma and decimal-point cells.
+#[derive(Default)]
+pub struct Evidence {
+    pub comma: Option<(u64, String)>,
+    pub point: Option<(u64, String)>,
+}
+
+impl Evidence {
+    pub fn see(&mut self, line: u64, cell: &str) {
+        if cell.is_empty() {
+            return;
+        }
+        let has_digit_space = cell.chars().collect::<Vec<_>>().windows(3).any(|w| {
+            w[0].is_ascii_digit()
+                && matches!(w[1], ' ' | '\u{a0}' | '\u{202f}')
+                && w[2].is_ascii_digit()
+        });
+        if (cell.contains(',') || has_digit_space)
+            && normalise_comma_number(cell).parse::<f64>().is_ok()
+        {
+            self.comma.get_or_insert((line, cell.to_string()));
+        } else if cell.contains('.') && cell.parse::<f64>().is_ok() {
+            self.point.get_or_insert((line, cell.to_string()));
+        }
+    }
+
+    pub fn decide(&self, shown: &str) -> Result<bool, Box<Problem>> {
+        match (&self.comma, &self.point) {
+            (Some((lc, c)), Some((lp, p))) => Err(Box::new(Problem::file(
+                shown,
+                format!(
+                    "cannot tell the decimal mark: {c:?} on line {lc} has a decimal comma but {p:?} on line {lp} a decimal point; \
+                     write all numbers one way, or set --decimal-comma"
+                ),
+            ))),
+            (Some(_), None) => Ok(true),
+            _ => Ok(false),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn russian_excel_numbers() {
+        assert_eq!(normalise_comma_number("21 792,2"), "21792.2");
+        assert_eq!(normalise_comma_number("21\u{a0}792,2"), "21792.2");
+        assert_eq!(normalise_comma_number("1,5e3"), "1.5e3");
+    }
+
+    #[test]
+    fn windows_1251_is_recognised_and_latin1_is_not() {
+        let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode("id;name\nа;Аргон\n");
+        let (text, enc, _) = decode(&bytes, "f", None).unwrap();
+        assert_eq!(enc, Encoding::Windows1251);
+        assert!(text.contains("Аргон"));
+        // Latin-1 "Müller, Straße": not Russian text, so no guess.
+        assert!(decode(b"id,name\n1,M\xfcller Stra\xdfe\n", "f", None).is_err());
+    }
+
+    #[test]
+    fn separator_from_known_columns() {
+        let known = ["id", "name", "stage"];
+        assert_eq!(
+            delimiter("id;name;stage\n1;a,b;2\n", "f", &known).unwrap(),
+            b';'
+        );
+        assert_eq!(delimiter("id\tname\tstage\n", "f", &known).unwrap(), b'\t');
+        assert_eq!(delimiter("id,name,stage\n", "f", &known).unwrap(), b',');
+    }
+
+    #[test]
+    fn mixed_decimal_marks_are_ambiguous() {
+        let mut e = Evidence::default();
+        e.see(2, "1,5");
+        assert!(e.decide("f").unwrap());
+        e.see(3, "2.5");
+        assert!(e.decide("f").is_err());
+    }
+}
