@@ -133,6 +133,7 @@ proptest! {
     #[test]
     fn splitting_a_flow_changes_no_output(g in gen(), pick in any::<prop::sample::Index>()) {
         let rows = g.flow_rows();
+        prop_assume!(!rows.is_empty());
         let k = pick.index(rows.len());
         let cells: Vec<&str> = rows[k].split(',').collect();
         let (q, v): (u64, u64) = (cells[3].parse().unwrap(), cells[4].parse().unwrap());
@@ -175,6 +176,7 @@ proptest! {
     #[test]
     fn localising_never_raises_import_share(g in gen(), share in 0.0f64..=1.0, pick in any::<prop::sample::Index>()) {
         let (study, before) = analyse(&g, &g.flow_rows());
+        prop_assume!(!before.needs.is_empty());
         let need = &before.needs[pick.index(before.needs.len())];
         let l = whatif::Localize { product: need.product.clone(), share, supplier: None };
         let (scenario, _) = whatif::localize(&study, &l).unwrap();

@@ -8,12 +8,11 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontDesc, FontFamily, FontStyle};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub type Pt = (f64, f64);
 
-/// Bitmap supersampling factor.
-const SS: u32 = 2;
+/// Above this many logical pixels the bitmap is drawn without supersampling, to bound memory.
+const SUPERSAMPLE_MAX: u32 = 6_000_000;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Rgb(pub u8, pub u8, pub u8);
@@ -146,7 +145,8 @@ impl Canvas {
 
     pub fn rect_a(&mut self, x0: f64, y0: f64, x1: f64, y1: f64, color: Rgb, alpha: f64) {
         if x1 > x0 && y1 > y0 {
-            self.prims.push(Prim::Rect((x0, y0), (x1, y1), color, alpha));
+            self.prims
+                .push(Prim::Rect((x0, y0), (x1, y1), color, alpha));
         }
     }
 
@@ -260,14 +260,24 @@ impl Canvas {
             replay(&root, &self.prims, 1.0).map_err(plot_err)?;
             root.present().map_err(plot_err)?;
         }
-        let (bw, bh) = (w * SS, h * SS);
-        let mut big = vec![255u8; (bw * bh * 3) as usize];
+        // Drawn at twice the size and averaged down: smooth edges without anti-aliasing.
+        let ss = if w.saturating_mul(h) > SUPERSAMPLE_MAX {
+            1
+        } else {
+            2
+        };
+        let (bw, bh) = (w * ss, h * ss);
+        let mut big = vec![255u8; (bw as usize) * (bh as usize) * 3];
         {
             let root = BitMapBackend::with_buffer(&mut big, (bw, bh)).into_drawing_area();
-            replay(&root, &self.prims, SS as f64).map_err(plot_err)?;
+            replay(&root, &self.prims, ss as f64).map_err(plot_err)?;
             root.present().map_err(plot_err)?;
         }
-        let small = downsample(&big, bw as usize, bh as usize, SS as usize);
+        let small = if ss == 2 {
+            downsample(&big, bw as usize, bh as usize)
+        } else {
+            big
+        };
         Ok(Chart {
             name,
             title,
@@ -338,8 +348,9 @@ fn replay<DB: DrawingBackend>(
                     Align::Center => HPos::Center,
                     Align::Right => HPos::Right,
                 };
+                let color = color.rgba(1.0);
                 let style = TextStyle::from(font(size * s, *bold))
-                    .color(&color.rgba(1.0))
+                    .color(&color)
                     .pos(Pos::new(h, VPos::Center));
                 area.draw_text(text, &style, p(*at))?;
             }
@@ -348,22 +359,18 @@ fn replay<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Averages `f` x `f` blocks of an RGB buffer.
-fn downsample(big: &[u8], bw: usize, bh: usize, f: usize) -> Vec<u8> {
-    let (w, h) = (bw / f, bh / f);
-    let mut out = vec![0u8; w * h * 3];
-    let n = (f * f) as u32;
+/// Averages 2 x 2 blocks of an RGB buffer.
+fn downsample(big: &[u8], bw: usize, bh: usize) -> Vec<u8> {
+    let (w, h) = (bw / 2, bh / 2);
+    let row = bw * 3;
+    let mut out = Vec::with_capacity(w * h * 3);
     for y in 0..h {
-        for x in 0..w {
+        let top = &big[2 * y * row..(2 * y + 1) * row];
+        let bottom = &big[(2 * y + 1) * row..(2 * y + 2) * row];
+        for (a, b) in top.chunks_exact(6).zip(bottom.chunks_exact(6)) {
             for c in 0..3 {
-                let mut sum = 0u32;
-                for dy in 0..f {
-                    let row = (y * f + dy) * bw;
-                    for dx in 0..f {
-                        sum += big[(row + x * f + dx) * 3 + c] as u32;
-                    }
-                }
-                out[(y * w + x) * 3 + c] = ((sum + n / 2) / n) as u8;
+                let sum = a[c] as u16 + a[c + 3] as u16 + b[c] as u16 + b[c + 3] as u16;
+                out.push(((sum + 2) / 4) as u8);
             }
         }
     }
@@ -373,20 +380,13 @@ fn downsample(big: &[u8], bw: usize, bh: usize, f: usize) -> Vec<u8> {
 /// PNG bytes of an RGB buffer. plotters encodes PNG only into a file, so this goes through a
 /// uniquely named temporary file.
 fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>> {
-    static SEQ: AtomicUsize = AtomicUsize::new(0);
-    let path = std::env::temp_dir().join(format!(
-        "nichegraph-chart-{}-{}.png",
-        std::process::id(),
-        SEQ.fetch_add(1, Ordering::Relaxed)
-    ));
-    let written = (|| {
-        let mut b = BitMapBackend::new(&path, (w, h));
-        b.blit_bitmap((0, 0), (w, h), rgb).map_err(plot_err)?;
-        b.present().map_err(plot_err)
-    })();
-    let bytes = written.and_then(|_| {
-        std::fs::read(&path).map_err(|e| Error::io("reading the chart image", &path, e))
-    });
-    let _ = std::fs::remove_file(&path);
-    bytes
+    let mut out = Vec::new();
+    {
+        let mut e = png::Encoder::new(&mut out, w, h);
+        e.set_color(png::ColorType::Rgb);
+        e.set_depth(png::BitDepth::Eight);
+        let mut wr = e.write_header().map_err(plot_err)?;
+        wr.write_image_data(rgb).map_err(plot_err)?;
+    }
+    Ok(out)
 }

@@ -20,6 +20,8 @@ pub const WHITE: Rgb = Rgb(255, 255, 255);
 /// Standard chart width and outer margin, in pixels.
 pub const W: f64 = 1400.0;
 pub const M: f64 = 36.0;
+/// The least height of a bar chart.
+pub const MIN_H: f64 = 480.0;
 
 /// Title and subtitle at the top; returns the y below them.
 pub fn header(c: &mut Canvas, title: &str, subtitle: &str) -> f64 {
@@ -198,7 +200,10 @@ pub fn x_axis(
 /// Ticks 0, step, … up to `top`, labelled by `fmt`.
 pub fn ticks(top: f64, step: f64, fmt: impl Fn(f64) -> String) -> Vec<(f64, String)> {
     let n = (top / step).round() as usize;
-    (0..=n).map(|i| i as f64 * step).map(|v| (v, fmt(v))).collect()
+    (0..=n)
+        .map(|i| i as f64 * step)
+        .map(|v| (v, fmt(v)))
+        .collect()
 }
 
 /// A cubic Bézier curve as a polyline of `n` + 1 points.

@@ -1,2 +1,60 @@
 //! Charts (plotters): each takes the result model and returns SVG and PNG bytes.
 //! Fonts are embedded (DejaVu Sans), so Cyrillic renders without any system font.
+//!
+//! Every chart is laid out once in logical pixels ([`canvas::Canvas`]) and replayed on the SVG
+//! backend and on a bitmap, so the two files show the same drawing. Nothing depends on time,
+//! randomness or hash order: the same analysis gives byte-identical files.
+
+mod canvas;
+mod compliance;
+mod hidden;
+mod kit;
+mod layout;
+mod map;
+mod niches;
+mod sources;
+#[cfg(test)]
+mod tests;
+
+use crate::analysis::Analysis;
+use crate::error::{Error, Result};
+use crate::report::Lang;
+use plotters::style::FontStyle;
+use std::sync::OnceLock;
+
+/// One rendered chart.
+pub struct Chart {
+    pub name: &'static str,
+    pub title: String,
+    pub svg: Vec<u8>,
+    pub png: Vec<u8>,
+}
+
+/// Registers DejaVu Sans (regular and bold) as "sans-serif", once per process.
+fn fonts() -> Result<()> {
+    static DONE: OnceLock<std::result::Result<(), String>> = OnceLock::new();
+    DONE.get_or_init(|| {
+        for (style, bytes) in [
+            (FontStyle::Normal, dejavu::sans::regular()),
+            (FontStyle::Bold, dejavu::sans::bold()),
+        ] {
+            plotters::style::register_font("sans-serif", style, bytes)
+                .map_err(|_| "the embedded DejaVu Sans font could not be read".to_string())?;
+        }
+        Ok(())
+    })
+    .clone()
+    .map_err(Error::Other)
+}
+
+/// The five charts of one analysis, in this order; file names are `<name>.svg` / `<name>.png`.
+pub fn render_all(a: &Analysis, lang: Lang) -> Result<Vec<Chart>> {
+    fonts()?;
+    Ok(vec![
+        map::render(a, lang)?,
+        niches::render(a, lang)?,
+        sources::render(a, lang)?,
+        compliance::render(a, lang)?,
+        hidden::render(a, lang)?,
+    ])
+}

@@ -74,7 +74,7 @@ pub fn render(a: &Analysis, lang: Lang, formats: &[Format]) -> Result<crate::out
         files.push(("report.md".to_string(), markdown::render(a, lang)));
     }
     if has(Format::Html) || has(Format::Charts) {
-        let charts = pending_charts(a, lang)?;
+        let charts = crate::chart::render_all(a, lang)?;
         if has(Format::Html) {
             let figures: Vec<html::Figure> = charts
                 .iter()
@@ -94,16 +94,4 @@ pub fn render(a: &Analysis, lang: Lang, formats: &[Format]) -> Result<crate::out
         }
     }
     Ok(files)
-}
-
-// Placeholder until src/chart lands (being written now); replaced by chart::render_all.
-struct PendingChart {
-    name: &'static str,
-    title: String,
-    svg: Vec<u8>,
-    png: Vec<u8>,
-}
-
-fn pending_charts(_a: &Analysis, _lang: Lang) -> Result<Vec<PendingChart>> {
-    Ok(Vec::new())
 }
