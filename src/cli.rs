@@ -92,6 +92,15 @@ pub enum Command {
         #[command(flatten)]
         input: InputArgs,
     },
+    /// Write a ready-to-fill study template: CSV files and study.toml, or one workbook
+    Init {
+        /// The folder to create (with --xlsx, the workbook DIR/study.xlsx, or DIR itself when
+        /// it ends with .xlsx); existing files are never overwritten
+        dir: PathBuf,
+        /// Write one Excel workbook with drop-down lists and a README sheet instead of CSV files
+        #[arg(long)]
+        xlsx: bool,
+    },
     /// Validate a study folder: list every problem and warning, write nothing
     Check {
         /// The study folder

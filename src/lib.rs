@@ -13,6 +13,7 @@ pub mod output;
 pub mod report;
 pub mod run;
 pub mod study;
+pub mod template;
 
 use error::Result;
 use report::Lang;
@@ -73,6 +74,9 @@ pub fn prepare(
     input: study::dialect::DialectOptions,
     command: &str,
 ) -> Result<Prepared> {
+    if let Some(p) = template::untouched(study_dir) {
+        return Err(error::Error::Data(p));
+    }
     let started = SystemTime::now();
     let clock = Instant::now();
     // Hash the inputs before reading them, so a file changed during the run is seen as changed.
@@ -154,6 +158,9 @@ pub fn check(
     study_dir: &Path,
     input: study::dialect::DialectOptions,
 ) -> Result<(study::Study, Vec<String>)> {
+    if let Some(p) = template::untouched(study_dir) {
+        return Err(error::Error::Data(p));
+    }
     let study = study::load_with(study_dir, input)?;
     let warnings = study::warnings::warnings(&study);
     Ok((study, warnings))

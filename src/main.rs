@@ -138,6 +138,11 @@ fn run(cli: Cli) -> Result<(), Error> {
                 _ => Err(Error::Batch(1)),
             }
         }
+        Command::Init { dir, xlsx } => {
+            let created = nichegraph::template::init(&dir, xlsx)?;
+            eprintln!("{created}");
+            Ok(())
+        }
         Command::Check { study, input } => {
             let (s, warnings) = nichegraph::check(&study, input.options())?;
             for (file, d) in &s.dialects {

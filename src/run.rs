@@ -27,9 +27,23 @@ pub struct Manifest {
     pub duration_ms: u128,
 }
 
-/// Hashes of the study's input files that exist, in name order.
+/// Hashes of the study's input files that exist, in name order. A study workbook is one
+/// file: its hash is recorded under its file name.
 pub fn inputs(dir: &Path) -> Vec<Input> {
     let mut out = Vec::new();
+    if dir.is_file() {
+        if let Ok(bytes) = std::fs::read(dir) {
+            out.push(Input {
+                file: dir
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default(),
+                bytes: bytes.len() as u64,
+                blake3: blake3::hash(&bytes).to_hex().to_string(),
+            });
+        }
+        return out;
+    }
     for name in [
         "flows.csv",
         "participants.csv",

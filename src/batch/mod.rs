@@ -71,9 +71,12 @@ impl Outcome {
     }
 }
 
-/// Study folders under `paths`: a folder with study.toml is a study; other folders are
-/// searched (hidden folders, `target` and `node_modules` skipped). Sorted, without repeats.
+/// Studies under `paths`: a folder with study.toml is a study; a `.xlsx` file given directly is
+/// a study workbook, and one found in a searched folder is one when it has a `study` sheet
+/// (Excel's `~$` lock files never are). Other folders are searched (hidden folders, `target`
+/// and `node_modules` skipped). Sorted, without repeats.
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+    use crate::study::workbook;
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         if dir.join("study.toml").is_file() {
             out.push(dir.to_path_buf());
@@ -82,18 +85,24 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
         let Ok(entries) = std::fs::read_dir(dir) else {
             return;
         };
-        let mut subdirs: Vec<PathBuf> = entries
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.is_dir())
-            .filter(|p| {
-                let name = p
-                    .file_name()
-                    .map(|n| n.to_string_lossy().to_string())
-                    .unwrap_or_default();
-                !name.starts_with('.') && name != "target" && name != "node_modules"
-            })
-            .collect();
+        let (mut subdirs, mut books) = (Vec::new(), Vec::new());
+        for p in entries.flatten().map(|e| e.path()) {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            if name.starts_with('.') {
+                continue;
+            }
+            if p.is_dir() {
+                if name != "target" && name != "node_modules" {
+                    subdirs.push(p);
+                }
+            } else if workbook::is_workbook(&p) && workbook::has_study_sheet(&p) {
+                books.push(p);
+            }
+        }
+        out.extend(books);
         subdirs.sort();
         for d in subdirs {
             walk(&d, out);
@@ -107,11 +116,15 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
                 p.display()
             )));
         }
+        if p.is_file() && workbook::is_workbook(p) {
+            out.push(p.clone());
+            continue;
+        }
         let before = out.len();
         walk(p, &mut out);
         if out.len() == before {
             return Err(Error::Usage(format!(
-                "{}: no study folder (with study.toml) found there",
+                "{}: no study found there (a folder with study.toml, or a .xlsx workbook with a study sheet)",
                 p.display()
             )));
         }
@@ -265,8 +278,11 @@ fn run_one(o: &Options, dir: &Path, id: &str) -> Row {
     row
 }
 
-/// The study id from study.toml, or the problems that prevent reading it.
+/// The study id from study.toml (or a workbook's study sheet), or the problems that prevent reading it.
 fn study_id(dir: &Path) -> Result<String, Error> {
+    if dir.is_file() && crate::study::workbook::is_workbook(dir) {
+        return crate::study::workbook::study_id(dir);
+    }
     let path = dir.join("study.toml");
     let text = std::fs::read_to_string(&path).map_err(|e| Error::io("cannot read", &path, e))?;
     let mut problems = Vec::new();

@@ -47,19 +47,75 @@ const SPECS: [Column; 6] = [
     opt("available"),
 ];
 
-/// Loads and validates the study folder at `dir`, detecting each CSV file's dialect.
+/// What a table is called and which of its columns are numeric (they decide the decimal mark).
+pub(super) struct TableDef {
+    /// The table's name: `participants` is read from participants.csv or the `participants` sheet.
+    pub name: &'static str,
+    pub columns: &'static [Column],
+    pub numeric: &'static [&'static str],
+    pub required: bool,
+}
+
+/// The tables of a study, in the order of `Inputs::tables`.
+pub(super) const TABLES: [TableDef; 4] = [
+    TableDef {
+        name: "participants",
+        columns: &PARTICIPANTS,
+        numeric: &["stage", "employees", "hp_jobs", "output_rub"],
+        required: true,
+    },
+    TableDef {
+        name: "products",
+        columns: &PRODUCTS,
+        numeric: &[
+            "stage",
+            "benchmark_price_rub",
+            "capex_rub_per_unit",
+            "min_capacity",
+        ],
+        required: true,
+    },
+    TableDef {
+        name: "flows",
+        columns: &FLOWS,
+        numeric: &["quantity", "value_rub", "year"],
+        required: true,
+    },
+    TableDef {
+        name: "specs",
+        columns: &SPECS,
+        numeric: &["required_min", "required_max", "available"],
+        required: false,
+    },
+];
+
+/// A study's parts as read from a folder or a workbook, before validation.
+pub(super) struct Inputs {
+    pub config: Option<config::StudyConfig>,
+    /// Participants, products, flows and specs (as in `TABLES`); `None` when absent or unreadable.
+    pub tables: [Option<Table>; 4],
+    pub dialects: Vec<(String, super::dialect::Detected)>,
+    /// How the settings are named in messages: `study.toml` or `the study sheet`.
+    pub settings: &'static str,
+}
+
+/// Loads and validates the study folder (or workbook) at `dir`, detecting each CSV file's dialect.
 pub fn load(dir: &Path) -> Result<Study> {
     load_with(dir, DialectOptions::default())
 }
 
-/// Loads and validates the study folder at `dir`. Data problems come back as `Error::Data`
-/// with every problem found; a missing or unreadable folder is `Error::Io`.
+/// Loads and validates the study folder at `dir`, or the study workbook (`.xlsx`) at `dir`.
+/// Data problems come back as `Error::Data` with every problem found; a missing or unreadable
+/// folder is `Error::Io`. The dialect options apply to CSV files only.
 pub fn load_with(dir: &Path, opts: DialectOptions) -> Result<Study> {
     let meta =
         std::fs::metadata(dir).map_err(|e| Error::io("cannot open the study folder", dir, e))?;
+    if meta.is_file() && super::workbook::is_workbook(dir) {
+        return super::workbook::load(dir);
+    }
     if !meta.is_dir() {
         return Err(Error::Other(format!(
-            "{} is not a study folder; expected a folder with study.toml, participants.csv, products.csv and flows.csv",
+            "{} is not a study folder; expected a folder with study.toml, participants.csv, products.csv and flows.csv, or a study workbook (.xlsx)",
             dir.display()
         )));
     }
@@ -99,59 +155,47 @@ pub fn load_with(dir: &Path, opts: DialectOptions) -> Result<Study> {
         }
     });
     let mut dialects = Vec::new();
-    let mut read_table =
-        |name: &str, columns: &[Column], numeric: &[&str], problems: &mut Vec<Problem>| {
-            let (t, d) = Table::read(
-                &dir.join(name),
-                &shown(name),
-                columns,
-                numeric,
-                opts,
-                problems,
-            )?;
-            dialects.push((name.to_string(), d));
-            Some(t)
+    let tables = TABLES.each_ref().map(|def| {
+        let name = format!("{}.csv", def.name);
+        let present = if def.required {
+            read_required(&name, &mut problems).is_some()
+        } else {
+            dir.join(&name).exists()
         };
-    let participants_t = read_required("participants.csv", &mut problems).and_then(|_| {
-        read_table(
-            "participants.csv",
-            &PARTICIPANTS,
-            &["stage", "employees", "hp_jobs", "output_rub"],
+        if !present {
+            return None;
+        }
+        let (t, d) = Table::read(
+            &dir.join(&name),
+            &shown(&name),
+            def.columns,
+            def.numeric,
+            opts,
             &mut problems,
-        )
+        )?;
+        dialects.push((name, d));
+        Some(t)
     });
-    let products_t = read_required("products.csv", &mut problems).and_then(|_| {
-        read_table(
-            "products.csv",
-            &PRODUCTS,
-            &[
-                "stage",
-                "benchmark_price_rub",
-                "capex_rub_per_unit",
-                "min_capacity",
-            ],
-            &mut problems,
-        )
-    });
-    let flows_t = read_required("flows.csv", &mut problems).and_then(|_| {
-        read_table(
-            "flows.csv",
-            &FLOWS,
-            &["quantity", "value_rub", "year"],
-            &mut problems,
-        )
-    });
-    let specs_t = if dir.join("specs.csv").exists() {
-        read_table(
-            "specs.csv",
-            &SPECS,
-            &["required_min", "required_max", "available"],
-            &mut problems,
-        )
-    } else {
-        None
-    };
+    assemble(
+        Inputs {
+            config,
+            tables,
+            dialects,
+            settings: "study.toml",
+        },
+        problems,
+    )
+}
 
+/// Validates every cell and cross-reference of the tables read, selects the year and
+/// aggregates the flows. `problems` holds what reading found already.
+pub(super) fn assemble(inputs: Inputs, mut problems: Vec<Problem>) -> Result<Study> {
+    let Inputs {
+        config,
+        tables: [participants_t, products_t, flows_t, specs_t],
+        dialects,
+        settings,
+    } = inputs;
     let participants = participants_t
         .as_ref()
         .map(|t| participants(t, &mut problems))
@@ -175,7 +219,7 @@ pub fn load_with(dir: &Path, opts: DialectOptions) -> Result<Study> {
     let mut selected_year = None;
     let mut flows = Vec::new();
     if let (Some(config), Some(rows), Some(t)) = (&config, rows, &flows_t) {
-        match select_year(config.year, &rows.years, rows.has_year) {
+        match select_year(config.year, &rows.years, rows.has_year, settings) {
             Ok(y) => {
                 selected_year = y;
                 flows = aggregate(&rows.rows, rows.has_year.then_some(y).flatten());
@@ -480,6 +524,7 @@ fn select_year(
     study_year: Option<i64>,
     years: &BTreeSet<i64>,
     has_year: bool,
+    settings: &str,
 ) -> Result<Option<i64>, String> {
     if !has_year {
         return Ok(study_year);
@@ -489,7 +534,7 @@ fn select_year(
         Some(y) => {
             let list: Vec<String> = years.iter().map(|y| y.to_string()).collect();
             Err(format!(
-                "the study year {y} (study.toml) matches no flow row; years present: {}",
+                "the study year {y} ({settings}) matches no flow row; years present: {}",
                 if list.is_empty() {
                     "none".to_string()
                 } else {

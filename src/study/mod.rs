@@ -1,4 +1,4 @@
-//! The study: its validated input model and the loader for a study folder.
+//! The study: its validated input model and the loader for a study folder or workbook.
 //!
 //! Loading collects every problem it can find before giving up, so one run of
 //! `nichegraph check` lists them all.
@@ -10,6 +10,7 @@ pub mod table;
 #[cfg(test)]
 pub mod testing;
 pub mod warnings;
+pub mod workbook;
 
 pub use config::{ComplianceThresholds, Criteria, Investment, StudyConfig};
 pub use load::{load, load_with};
