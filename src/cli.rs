@@ -13,7 +13,9 @@ use std::path::PathBuf;
     long_about = "Finds investment niches in industrial clusters: needs with a high import share, \
                   a cost above benchmark, or a required characteristic no supplier offers.\n\n\
                   A study is a folder with study.toml, participants.csv, products.csv, flows.csv \
-                  and optionally specs.csv (see docs/FORMAT.md)."
+                  (or flows.parquet) and optionally specs.csv, or one .xlsx workbook with the sheets \
+                  study, participants, products, flows and optionally specs. `nichegraph init DIR` \
+                  writes a template to fill. The format is in docs/SPEC.md and docs/DECISIONS.md."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -24,7 +26,7 @@ pub struct Cli {
 pub enum Command {
     /// Analyse one study folder and write its results to <OUT>/<study id>/
     Analyze {
-        /// The study folder
+        /// The study: a folder, or a .xlsx workbook
         study: PathBuf,
         /// Output folder
         #[arg(long, default_value = "notebooks-out")]
@@ -43,7 +45,7 @@ pub enum Command {
     },
     /// Simulate localising a product: move its imports to a cluster supplier and recompute
     Whatif {
-        /// The study folder
+        /// The study: a folder, or a .xlsx workbook
         study: PathBuf,
         /// The product to localise (a product id)
         #[arg(long, value_name = "PRODUCT")]
@@ -103,7 +105,7 @@ pub enum Command {
     },
     /// Validate a study folder: list every problem and warning, write nothing
     Check {
-        /// The study folder
+        /// The study: a folder, or a .xlsx workbook
         study: PathBuf,
         #[command(flatten)]
         input: InputArgs,

@@ -65,6 +65,20 @@ pub fn manifest(
     }
 }
 
+/// `--encoding`, `--delimiter` and `--decimal-comma` describe CSV files: with a workbook they
+/// would be silently meaningless, so they are a usage error there.
+fn csv_options_fit(study_dir: &Path, input: study::dialect::DialectOptions) -> Result<()> {
+    let set =
+        input.encoding.is_some() || input.delimiter.is_some() || input.decimal_comma.is_some();
+    if set && study_dir.is_file() {
+        return Err(error::Error::Usage(format!(
+            "--encoding, --delimiter and --decimal-comma apply to CSV files; {} is a workbook",
+            study_dir.display()
+        )));
+    }
+    Ok(())
+}
+
 /// Loads, analyses and renders one study.
 pub fn prepare(
     study_dir: &Path,
@@ -74,6 +88,7 @@ pub fn prepare(
     input: study::dialect::DialectOptions,
     command: &str,
 ) -> Result<Prepared> {
+    csv_options_fit(study_dir, input)?;
     if let Some(p) = template::untouched(study_dir) {
         return Err(error::Error::Data(p));
     }
@@ -128,6 +143,7 @@ pub fn whatif(
     l: &analysis::whatif::Localize,
     input: study::dialect::DialectOptions,
 ) -> Result<WhatIfOutcome> {
+    csv_options_fit(study_dir, input)?;
     let study = study::load_with(study_dir, input)?;
     let before = analysis::analyze(&study, &graph::SupplyGraph::build(&study))?;
     let (scenario, moved) = analysis::whatif::localize(&study, l)?;
@@ -158,6 +174,7 @@ pub fn check(
     study_dir: &Path,
     input: study::dialect::DialectOptions,
 ) -> Result<(study::Study, Vec<String>)> {
+    csv_options_fit(study_dir, input)?;
     if let Some(p) = template::untouched(study_dir) {
         return Err(error::Error::Data(p));
     }

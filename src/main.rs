@@ -145,6 +145,9 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Check { study, input } => {
             let (s, warnings) = nichegraph::check(&study, input.options())?;
+            if s.dialects.is_empty() {
+                println!("{}: Excel workbook", study.display());
+            }
             for (file, d) in &s.dialects {
                 println!("{file}: {d}");
             }
