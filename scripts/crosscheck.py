@@ -630,8 +630,10 @@ def main() -> int:
               f"tolerance but not byte-identical")
     if mismatches:
         print(f"crosscheck: {len(seeds)} studies, {mismatches} mismatches in {failing} studies")
+        print(f"crosscheck: {len(seeds) - failing} passed, {failing} failed")
         return 1
     print(f"crosscheck: {len(seeds)} studies, 0 mismatches")
+    print(f"crosscheck: {len(seeds)} passed, 0 failed")
     return 0
 
 

@@ -247,7 +247,7 @@ def main() -> int:
 
     os.makedirs(args.work, exist_ok=True)
     out_dir = os.path.join(args.work, "out")
-    ok, checked = True, 0
+    ok, checked, failed = True, 0, 0
     for region in chosen:
         built = build_region(io, region, args.work, region_slugs, sector_slugs)
         if built is None:
@@ -268,11 +268,16 @@ def main() -> int:
             sys.stdout.write(proc.stdout)
             sys.stdout.write(proc.stderr)
             ok = False
+            failed += 1
             continue
-        ok = compare(region, study_id, expected, out_dir) and ok
+        same = compare(region, study_id, expected, out_dir)
+        failed += 0 if same else 1
+        ok = same and ok
     if checked == 0:
         print("pymrio cross-check: FAIL, no region could be checked")
         return 1
+    if not args.write_only:
+        print(f"pymrio: {checked - failed} passed, {failed} failed")
     return 0 if ok else 1
 
 
