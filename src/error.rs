@@ -35,19 +35,41 @@ impl Problem {
 
     pub fn at_column(mut self, column: impl ToString, field: &str) -> Self {
         self.column = Some(column.to_string());
-        self.field = Some(field.to_string());
+        self.field = Some(shorten(field));
         self
     }
 
     pub fn with_field(mut self, field: &str) -> Self {
-        self.field = Some(field.to_string());
+        self.field = Some(shorten(field));
         self
     }
 
     pub fn with_value(mut self, value: &str) -> Self {
-        self.value = Some(value.to_string());
+        self.value = Some(shorten(value));
         self
     }
+}
+
+/// Data quoted in a message: control characters shown escaped, and at most 120 characters, so
+/// that a 10 MB cell or a binary file never floods the terminal.
+fn shorten(s: &str) -> String {
+    const MAX: usize = 120;
+    let mut out: String = s
+        .chars()
+        .take(MAX)
+        .map(|c| {
+            if c.is_control() {
+                char::REPLACEMENT_CHARACTER
+            } else {
+                c
+            }
+        })
+        .collect();
+    let total = s.chars().count();
+    if total > MAX {
+        out.push_str(&format!("… ({total} characters)"));
+    }
+    out
 }
 
 impl fmt::Display for Problem {

@@ -161,11 +161,10 @@ pub fn whatif(
         "whatif.md".into(),
         report::whatif::markdown(&after, &moved, &fb, &fa, lang),
     ));
-    let folder = output::write_folder(
-        &out.join(&study.config.id).join("whatif"),
-        &l.product,
-        &files,
-    )?;
+    let base = out.join(&study.config.id);
+    // The scenario folder lies under folders named from data: none of them may be a link out.
+    output::refuse_links(&[&base, &base.join("whatif")])?;
+    let folder = output::write_folder(&base.join("whatif"), &l.product, &files)?;
     Ok(WhatIfOutcome { folder, moved })
 }
 

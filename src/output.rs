@@ -25,6 +25,10 @@ fn clean_stale(out: &Path, id: &str) {
         return;
     };
     for e in entries.flatten() {
+        // Only real folders are cleaned; a link is never followed into another place.
+        if !e.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
         let name = e.file_name().to_string_lossy().to_string();
         let Some(rest) = name.strip_prefix(&prefix) else {
             continue;
@@ -77,6 +81,20 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
 #[cfg(not(target_os = "linux"))]
 fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
     Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}
+
+/// Fails when any of `paths` exists as a symbolic link: folders named from data are never
+/// followed out of the output folder.
+pub fn refuse_links(paths: &[&Path]) -> Result<()> {
+    for p in paths {
+        if fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(Error::Other(format!(
+                "{} is a symbolic link; nichegraph writes only into real folders under --out (remove the link)",
+                p.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Writes `files` as the folder `out/id`, replacing an earlier one only when all is written.

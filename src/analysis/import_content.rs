@@ -209,6 +209,13 @@ fn divergence_problem(study: &Study, cols: &Columns) -> Problem {
         .collect();
     names.sort_unstable();
     names.dedup();
+    if names.is_empty() {
+        return Problem::file(
+            "flows.csv",
+            "import content cannot be computed: the Leontief system has no finite solution; \
+             expected flows and output_rub of a realistic size",
+        );
+    }
     Problem::file(
         "flows.csv",
         format!(

@@ -161,7 +161,12 @@ fn files_under(dir: &Path, sub: &str) -> output::Files {
         };
         for e in entries.flatten() {
             let p = e.path();
-            if p.is_dir() {
+            // Links are never followed: a planted one must not pull outside files in (or loop).
+            let Ok(kind) = e.file_type() else { continue };
+            if kind.is_symlink() {
+                continue;
+            }
+            if kind.is_dir() {
                 stack.push(p);
             } else if let (Ok(bytes), Ok(rel)) = (std::fs::read(&p), p.strip_prefix(dir)) {
                 out.push((rel.to_string_lossy().replace('\\', "/"), bytes));

@@ -469,7 +469,12 @@ fn data_sheet(
 
 /// About how many characters Excel needs to show a number in a column of this kind.
 fn number_width(kind: Kind, x: f64) -> usize {
-    let a = x.abs();
+    // Inputs are bounded (1e15), but a width must never depend on that to avoid overflow.
+    let a = if x.is_finite() {
+        x.abs().min(1e300)
+    } else {
+        0.0
+    };
     let int_digits = if a < 1.0 {
         1
     } else {

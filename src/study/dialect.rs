@@ -82,6 +82,25 @@ pub fn decode(
     shown: &str,
     forced: Option<Encoding>,
 ) -> Result<(String, Encoding, bool), Box<Problem>> {
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Err(Box::new(
+            Problem::file(
+                shown,
+                "the file is UTF-16 text; expected UTF-8 or Windows-1251 (save it as \"CSV UTF-8\")",
+            )
+            .at_line(1),
+        ));
+    }
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64;
+        return Err(Box::new(
+            Problem::file(
+                shown,
+                "the file is not text (it holds NUL bytes); expected a CSV file",
+            )
+            .at_line(line),
+        ));
+    }
     let utf8 = std::str::from_utf8(bytes);
     let first_bad_line =
         |upto: usize| 1 + bytes[..upto].iter().filter(|&&b| b == b'\n').count() as u64;

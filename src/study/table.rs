@@ -346,9 +346,14 @@ impl<'a> LineCounter<'a> {
             self.offset = 0;
             self.line = 1;
         }
-        self.line += self.text[self.offset..offset]
+        // A line ends with LF, CRLF, or (old Mac files) a lone CR.
+        let span = &self.text[self.offset..offset];
+        self.line += span
             .iter()
-            .filter(|&&b| b == b'\n')
+            .enumerate()
+            .filter(|&(i, &b)| {
+                b == b'\n' || (b == b'\r' && self.text.get(self.offset + i + 1) != Some(&b'\n'))
+            })
             .count() as u64;
         self.offset = offset;
         self.line
@@ -366,6 +371,10 @@ pub fn is_identifier(s: &str) -> bool {
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-')
 }
+
+/// No figure in a study comes near 1e15 (rubles, units or a parameter); bounding every number
+/// keeps every sum finite, so `inf` can never reach an output.
+pub const MAX_MAGNITUDE: f64 = 1e15;
 
 fn parse_f64(text: &str, decimal_comma: bool) -> Option<f64> {
     // Rust also accepts "inf", "NaN" and "infinity": the SPEC rejects those.
@@ -433,6 +442,12 @@ impl Cells<'_> {
 
     fn number_of(&mut self, cell: &Cell<'_>, what: &str, ok: impl Fn(f64) -> bool) -> Option<f64> {
         match parse_f64(cell.text, cell.decimal_comma) {
+            Some(v) if v.abs() > MAX_MAGNITUDE => {
+                self.problems.push(cell.problem(format!(
+                    "too large; expected {what} of at most 1e15 in magnitude"
+                )));
+                None
+            }
             Some(v) if ok(v) => Some(v),
             Some(_) => {
                 self.problems
