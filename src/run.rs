@@ -46,6 +46,7 @@ pub fn inputs(dir: &Path) -> Vec<Input> {
     }
     for name in [
         "flows.csv",
+        "flows.parquet",
         "participants.csv",
         "products.csv",
         "specs.csv",

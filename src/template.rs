@@ -1170,7 +1170,13 @@ fn folder_markers(dir: &Path) -> Vec<Problem> {
     problems
 }
 
+/// Template markers in a workbook; a malformed one (a panic inside calamine) has none here, and
+/// loading it then reports it plainly.
 fn workbook_markers(path: &Path) -> Vec<Problem> {
+    std::panic::catch_unwind(|| workbook_markers_unguarded(path)).unwrap_or_default()
+}
+
+fn workbook_markers_unguarded(path: &Path) -> Vec<Problem> {
     use calamine::{open_workbook, Data, Reader, Xlsx};
     let Ok(mut book) = open_workbook::<Xlsx<_>, _>(path) else {
         return Vec::new();

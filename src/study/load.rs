@@ -89,6 +89,9 @@ pub(super) const TABLES: [TableDef; 4] = [
     },
 ];
 
+/// Flows in Parquet, read when the folder has no flows.csv (see `super::parquet`).
+const FLOWS_PARQUET: &str = "flows.parquet";
+
 /// A study's parts as read from a folder or a workbook, before validation.
 pub(super) struct Inputs {
     pub config: Option<config::StudyConfig>,
@@ -115,7 +118,7 @@ pub fn load_with(dir: &Path, opts: DialectOptions) -> Result<Study> {
     }
     if !meta.is_dir() {
         return Err(Error::Other(format!(
-            "{} is not a study folder; expected a folder with study.toml, participants.csv, products.csv and flows.csv, or a study workbook (.xlsx)",
+            "{} is not a study folder; expected a folder with study.toml, participants.csv, products.csv and flows.csv (or flows.parquet), or a study workbook (.xlsx)",
             dir.display()
         )));
     }
@@ -129,7 +132,7 @@ pub fn load_with(dir: &Path, opts: DialectOptions) -> Result<Study> {
         } else {
             problems.push(Problem::file(
                 &shown(name),
-                "the file is missing; every study folder needs study.toml, participants.csv, products.csv and flows.csv",
+                "the file is missing; every study folder needs study.toml, participants.csv, products.csv and flows.csv (or flows.parquet)",
             ));
             None
         }
@@ -156,6 +159,23 @@ pub fn load_with(dir: &Path, opts: DialectOptions) -> Result<Study> {
     });
     let mut dialects = Vec::new();
     let tables = TABLES.each_ref().map(|def| {
+        if def.name == "flows" && dir.join(FLOWS_PARQUET).is_file() {
+            if dir.join("flows.csv").is_file() {
+                problems.push(Problem::file(
+                    &shown(FLOWS_PARQUET),
+                    format!(
+                        "both flows.csv and {FLOWS_PARQUET} are in the study folder; expected one of them (remove the one that is out of date)"
+                    ),
+                ));
+                return None;
+            }
+            return super::parquet::read(
+                &dir.join(FLOWS_PARQUET),
+                &shown(FLOWS_PARQUET),
+                def.columns,
+                &mut problems,
+            );
+        }
         let name = format!("{}.csv", def.name);
         let present = if def.required {
             read_required(&name, &mut problems).is_some()

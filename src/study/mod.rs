@@ -6,6 +6,7 @@
 pub mod config;
 pub mod dialect;
 mod load;
+mod parquet;
 pub mod table;
 #[cfg(test)]
 pub mod testing;

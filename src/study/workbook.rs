@@ -36,11 +36,14 @@ pub fn has_study_sheet(path: &Path) -> bool {
         .file_name()
         .is_some_and(|n| n.to_string_lossy().starts_with("~$"));
     !lock
-        && open(path).is_ok_and(|wb| {
-            wb.sheet_names()
-                .iter()
-                .any(|n| n.trim().eq_ignore_ascii_case(STUDY))
+        && std::panic::catch_unwind(|| {
+            open(path).is_ok_and(|wb| {
+                wb.sheet_names()
+                    .iter()
+                    .any(|n| n.trim().eq_ignore_ascii_case(STUDY))
+            })
         })
+        .unwrap_or(false)
 }
 
 type Workbook = Xlsx<BufReader<File>>;
@@ -60,8 +63,23 @@ fn open_checked(path: &Path) -> Result<Workbook> {
     })
 }
 
+/// Runs a read of the workbook; a panic inside the reader (calamine on a malformed file) becomes
+/// a data problem naming the file, never a crash.
+fn guarded<T>(path: &Path, read: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|_| {
+        Err(Error::Data(vec![Problem::file(
+            &path.display().to_string(),
+            "cannot read the workbook: it is malformed; expected an .xlsx file saved by Excel or LibreOffice",
+        )]))
+    })
+}
+
 /// Loads and validates the study workbook at `path`.
 pub fn load(path: &Path) -> Result<Study> {
+    guarded(path, || load_unguarded(path))
+}
+
+fn load_unguarded(path: &Path) -> Result<Study> {
     let mut wb = open_checked(path)?;
     let mut problems = Vec::new();
     let mut marks = Marks::default();
@@ -86,6 +104,10 @@ pub fn load(path: &Path) -> Result<Study> {
 
 /// The study id from the workbook's study sheet, or the problems that prevent reading it.
 pub fn study_id(path: &Path) -> Result<String> {
+    guarded(path, || study_id_unguarded(path))
+}
+
+fn study_id_unguarded(path: &Path) -> Result<String> {
     let mut wb = open_checked(path)?;
     let mut problems = Vec::new();
     let mut marks = Marks::default();

@@ -1,0 +1,421 @@
+//! Flows in Parquet: a study folder with flows.parquet instead of flows.csv gives byte-identical
+//! results, and bad values are named as `flows.parquet:<row>:<column>` (row 2 = first record).
+
+use assert_cmd::Command;
+use parquet::basic::{Compression, GzipLevel, ZstdLevel};
+use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int32Type, Int64Type};
+use parquet::file::properties::WriterProperties;
+use parquet::file::writer::SerializedFileWriter;
+use parquet::schema::parser::parse_message_type;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+const ID: &str = "composites-without-borders";
+
+fn bin() -> Command {
+    Command::cargo_bin("nichegraph").unwrap()
+}
+
+fn sample() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/composites-without-borders")
+}
+
+/// One column's values; `None` is a null.
+#[derive(Clone)]
+enum Col {
+    Text(Vec<Option<String>>),
+    Double(Vec<Option<f64>>),
+    Int32(Vec<Option<i32>>),
+    Int64(Vec<Option<i64>>),
+}
+
+impl Col {
+    fn len(&self) -> usize {
+        match self {
+            Col::Text(v) => v.len(),
+            Col::Double(v) => v.len(),
+            Col::Int32(v) => v.len(),
+            Col::Int64(v) => v.len(),
+        }
+    }
+
+    fn schema_type(&self) -> &'static str {
+        match self {
+            Col::Text(_) => "BYTE_ARRAY",
+            Col::Double(_) => "DOUBLE",
+            Col::Int32(_) => "INT32",
+            Col::Int64(_) => "INT64",
+        }
+    }
+}
+
+/// Non-null values of rows `range` and their definition levels (1 = a value, 0 = null).
+fn split<T: Clone>(v: &[Option<T>], range: std::ops::Range<usize>) -> (Vec<T>, Vec<i16>) {
+    let part = &v[range];
+    (
+        part.iter().flatten().cloned().collect(),
+        part.iter().map(|x| i16::from(x.is_some())).collect(),
+    )
+}
+
+/// Writes the columns as a Parquet file of optional columns, in row groups of at most
+/// `group` rows.
+fn write(path: &Path, cols: &[(&str, Col)], compression: Compression, group: usize) {
+    let fields: String = cols
+        .iter()
+        .map(|(name, c)| {
+            let annotation = if matches!(c, Col::Text(_)) {
+                " (UTF8)"
+            } else {
+                ""
+            };
+            format!("OPTIONAL {} {name}{annotation};\n", c.schema_type())
+        })
+        .collect();
+    let schema = Arc::new(parse_message_type(&format!("message flows {{\n{fields}}}")).unwrap());
+    let props = Arc::new(
+        WriterProperties::builder()
+            .set_compression(compression)
+            .build(),
+    );
+    let file = std::fs::File::create(path).unwrap();
+    let mut writer = SerializedFileWriter::new(file, schema, props).unwrap();
+    let rows = cols.first().map_or(0, |(_, c)| c.len());
+    let mut start = 0;
+    while start < rows {
+        let end = (start + group).min(rows);
+        let mut rg = writer.next_row_group().unwrap();
+        for (_, c) in cols {
+            let mut w = rg.next_column().unwrap().unwrap();
+            match c {
+                Col::Text(v) => {
+                    let (vals, defs) = split(v, start..end);
+                    let vals: Vec<ByteArray> =
+                        vals.iter().map(|s| ByteArray::from(s.as_str())).collect();
+                    w.typed::<ByteArrayType>()
+                        .write_batch(&vals, Some(&defs), None)
+                        .unwrap();
+                }
+                Col::Double(v) => {
+                    let (vals, defs) = split(v, start..end);
+                    w.typed::<DoubleType>()
+                        .write_batch(&vals, Some(&defs), None)
+                        .unwrap();
+                }
+                Col::Int32(v) => {
+                    let (vals, defs) = split(v, start..end);
+                    w.typed::<Int32Type>()
+                        .write_batch(&vals, Some(&defs), None)
+                        .unwrap();
+                }
+                Col::Int64(v) => {
+                    let (vals, defs) = split(v, start..end);
+                    w.typed::<Int64Type>()
+                        .write_batch(&vals, Some(&defs), None)
+                        .unwrap();
+                }
+            }
+            w.close().unwrap();
+        }
+        rg.close().unwrap();
+        start = end;
+    }
+    writer.close().unwrap();
+}
+
+/// The sample's flows.csv as columns: text columns as strings (empty = null), quantity as
+/// doubles, value_rub as 64-bit integers and year as 32-bit integers.
+fn sample_flows() -> Vec<(&'static str, Col)> {
+    let mut r = csv::Reader::from_path(sample().join("flows.csv")).unwrap();
+    let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    let records: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    let column = |name: &str| {
+        let i = header.iter().position(|h| h == name).unwrap();
+        records.iter().map(move |rec| {
+            let cell = &rec[i];
+            (!cell.is_empty()).then(|| cell.to_string())
+        })
+    };
+    let text = |name| Col::Text(column(name).collect());
+    vec![
+        ("supplier", text("supplier")),
+        ("supplier_name", text("supplier_name")),
+        ("consumer", text("consumer")),
+        ("product", text("product")),
+        (
+            "quantity",
+            Col::Double(
+                column("quantity")
+                    .map(|c| c.map(|s| s.parse().unwrap()))
+                    .collect(),
+            ),
+        ),
+        (
+            "value_rub",
+            Col::Int64(
+                column("value_rub")
+                    .map(|c| c.map(|s| s.parse().unwrap()))
+                    .collect(),
+            ),
+        ),
+        (
+            "year",
+            Col::Int32(
+                column("year")
+                    .map(|c| c.map(|s| s.parse().unwrap()))
+                    .collect(),
+            ),
+        ),
+    ]
+}
+
+/// A copy of the sample study in `at` without flows.csv.
+fn study_without_csv(at: &Path) -> PathBuf {
+    let dir = at.join("study");
+    std::fs::create_dir_all(&dir).unwrap();
+    for e in std::fs::read_dir(sample()).unwrap() {
+        let e = e.unwrap();
+        if e.file_name() != "flows.csv" {
+            std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
+        }
+    }
+    dir
+}
+
+/// A copy of the sample study whose flows are `cols` in flows.parquet.
+fn parquet_study(at: &Path, cols: &[(&str, Col)]) -> PathBuf {
+    let dir = study_without_csv(at);
+    write(&dir.join("flows.parquet"), cols, Compression::SNAPPY, 10);
+    dir
+}
+
+/// Runs `check` on a study expected to be invalid; returns stderr.
+fn check_fails(study: &Path) -> String {
+    let out = bin().arg("check").arg(study).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(65), "{stderr}");
+    stderr
+}
+
+#[test]
+fn parquet_flows_give_the_same_results_as_csv() {
+    let tmp = tempfile::tempdir().unwrap();
+    let study = parquet_study(tmp.path(), &sample_flows());
+    let (from_csv, from_parquet) = (tmp.path().join("a"), tmp.path().join("b"));
+    for (s, out) in [(sample(), &from_csv), (study.clone(), &from_parquet)] {
+        bin()
+            .arg("analyze")
+            .arg(&s)
+            .arg("--out")
+            .arg(out)
+            .args(["--format", "csv,json"])
+            .assert()
+            .success();
+    }
+    for f in [
+        "needs.csv",
+        "niches.csv",
+        "niches.json",
+        "compliance.json",
+        "import_content.csv",
+    ] {
+        let a = std::fs::read(from_csv.join(ID).join(f)).unwrap();
+        let b = std::fs::read(from_parquet.join(ID).join(f)).unwrap();
+        assert!(a == b, "{f} differs between flows.csv and flows.parquet");
+    }
+    let run: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(from_parquet.join(ID).join("run.json")).unwrap())
+            .unwrap();
+    let files: Vec<&str> = run["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "flows.parquet",
+            "participants.csv",
+            "products.csv",
+            "specs.csv",
+            "study.toml"
+        ],
+        "{run}"
+    );
+}
+
+/// The last line of `check`'s output: counts of participants, products and flows.
+fn check_ok(study: &Path) -> String {
+    let out = bin().arg("check").arg(study).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+        .lines()
+        .find(|l| l.starts_with("ok:"))
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn common_compressions_and_number_types_read_alike() {
+    let expected = check_ok(&sample());
+    let tmp = tempfile::tempdir().unwrap();
+    let mut cols = sample_flows();
+    // Numbers of other types: value_rub as doubles, year as 64-bit integers, quantity as text.
+    cols[5].1 = match &cols[5].1 {
+        Col::Int64(v) => Col::Double(v.iter().map(|x| x.map(|x| x as f64)).collect()),
+        _ => unreachable!(),
+    };
+    cols[6].1 = match &cols[6].1 {
+        Col::Int32(v) => Col::Int64(v.iter().map(|x| x.map(i64::from)).collect()),
+        _ => unreachable!(),
+    };
+    cols[4].1 = match &cols[4].1 {
+        Col::Double(v) => Col::Text(v.iter().map(|x| x.map(|x| format!(" {x} "))).collect()),
+        _ => unreachable!(),
+    };
+    for (i, compression) in [
+        Compression::UNCOMPRESSED,
+        Compression::ZSTD(ZstdLevel::default()),
+        Compression::GZIP(GzipLevel::default()),
+        Compression::LZ4_RAW,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let dir = study_without_csv(&tmp.path().join(i.to_string()));
+        write(&dir.join("flows.parquet"), &cols, compression, 7);
+        assert_eq!(check_ok(&dir), expected, "{compression:?}");
+    }
+}
+
+fn set(cols: &mut [(&str, Col)], name: &str, record: usize, value: Col) {
+    let c = &mut cols.iter_mut().find(|(n, _)| *n == name).unwrap().1;
+    match (c, value) {
+        (Col::Text(v), Col::Text(x)) => v[record] = x[0].clone(),
+        (Col::Double(v), Col::Double(x)) => v[record] = x[0],
+        (Col::Int32(v), Col::Int32(x)) => v[record] = x[0],
+        (Col::Int64(v), Col::Int64(x)) => v[record] = x[0],
+        _ => panic!("another type"),
+    }
+}
+
+#[test]
+fn a_bad_value_is_named_by_file_row_and_column() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut cols = sample_flows();
+    // Record 3 (0-based 2) is row 4; record 12 sits in the second row group (groups of 10).
+    set(&mut cols, "quantity", 2, Col::Double(vec![Some(-5.0)]));
+    set(&mut cols, "consumer", 11, Col::Text(vec![None]));
+    let study = parquet_study(tmp.path(), &cols);
+    let stderr = check_fails(&study);
+    assert!(
+        stderr.contains(
+            "flows.parquet:4:quantity: quantity \"-5\": out of range; expected a number >= 0"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "flows.parquet:13:consumer: consumer \"\": the value is missing; this column is required"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("flows.parquet:").count(), 2, "{stderr}");
+
+    // Nothing is written on bad input.
+    let out = tmp.path().join("out");
+    let a = bin()
+        .arg("analyze")
+        .arg(&study)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(a.status.code(), Some(65));
+    assert!(!out.join(ID).exists());
+}
+
+#[test]
+fn a_column_of_the_wrong_type_is_reported_per_cell() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut cols = sample_flows();
+    let n = cols[4].1.len();
+    let mut text: Vec<Option<String>> = vec![Some("1".into()); n];
+    text[0] = Some("abc".into());
+    cols[4].1 = Col::Text(text);
+    let mut years: Vec<Option<f64>> = vec![Some(2018.0); n];
+    years[1] = Some(2018.5);
+    cols[6].1 = Col::Double(years);
+    let stderr = check_fails(&parquet_study(&tmp.path().join("a"), &cols));
+    for want in [
+        "flows.parquet:2:quantity: quantity \"abc\": not a number",
+        "flows.parquet:3:year: year \"2018.5\": not an integer",
+    ] {
+        assert!(stderr.contains(want), "{want} not in {stderr}");
+    }
+
+    // The columns are checked as a CSV header is: row 1 stands for the schema.
+    let mut cols = sample_flows();
+    cols.push(("comment", Col::Text(vec![None; n])));
+    let stderr = check_fails(&parquet_study(&tmp.path().join("b"), &cols));
+    let want =
+        "flows.parquet:1:comment: comment: unknown column; expected one of supplier, supplier_name";
+    assert!(stderr.contains(want), "{want} not in {stderr}");
+}
+
+#[test]
+fn both_flows_files_are_an_error_naming_both() {
+    let tmp = tempfile::tempdir().unwrap();
+    let study = parquet_study(tmp.path(), &sample_flows());
+    std::fs::copy(sample().join("flows.csv"), study.join("flows.csv")).unwrap();
+    let stderr = check_fails(&study);
+    assert!(
+        stderr.contains("flows.csv") && stderr.contains("flows.parquet"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("both"), "{stderr}");
+}
+
+#[test]
+fn a_corrupt_file_is_one_problem_naming_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let study = study_without_csv(tmp.path());
+    // Deterministic "random" bytes (xorshift), long enough to pass any size check.
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let bytes: Vec<u8> = (0..4096)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect();
+    std::fs::write(study.join("flows.parquet"), &bytes).unwrap();
+    let stderr = check_fails(&study);
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("flows.parquet"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(
+        lines[0].contains("cannot read the file as Parquet"),
+        "{stderr}"
+    );
+
+    // A Parquet file cut short is no better.
+    let good = tmp.path().join("good.parquet");
+    write(&good, &sample_flows(), Compression::SNAPPY, 10);
+    let whole = std::fs::read(&good).unwrap();
+    std::fs::write(study.join("flows.parquet"), &whole[..whole.len() / 2]).unwrap();
+    let stderr = check_fails(&study);
+    assert!(
+        stderr.contains("flows.parquet") && stderr.contains("cannot read the file as Parquet"),
+        "{stderr}"
+    );
+}
