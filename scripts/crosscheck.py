@@ -74,6 +74,8 @@ def fmt_num(x: float) -> str:
 
 def num_text(rng: random.Random, x: float, fancy: bool) -> str:
     """A text that parses back to exactly x, in one of several notations."""
+    # nichegraph rejects numbers above 1e15 in magnitude (docs/DECISIONS.md, "Hardening").
+    x = math.copysign(min(abs(x), 1e15), x)
     if not fancy:
         return fmt_num(x)
     r = rng.random()
@@ -118,7 +120,8 @@ class Gen:
         if style == "dec":
             return round(r.uniform(0, 1e6), r.choice([0, 1, 2, 3]))
         if style == "big":
-            return float(r.randint(1, 10**15)) * r.choice([1.0, 1e3, 1e6, 0.01])
+            # nichegraph bounds every input number to 1e15 (docs/DECISIONS.md, "Hardening").
+            return float(r.randint(1, 10**12)) * r.choice([1.0, 1e3, 0.01])
         return r.uniform(0, 1e-3)
 
     def qty(self) -> float:
@@ -156,7 +159,7 @@ class Gen:
             else:
                 stage = ""
             out = r.random()
-            output = None if out < 0.3 else (0.0 if out < 0.4 else self.value() + r.randint(0, 10**9))
+            output = None if out < 0.3 else (0.0 if out < 0.4 else min(self.value() + r.randint(0, 10**9), 1e15))
             emp = r.choice([None, r.randint(0, 1000)])
             hp = None if emp is None or r.random() < 0.3 else r.randint(0, emp)
             self.participants.append({
