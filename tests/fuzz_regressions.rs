@@ -12,10 +12,11 @@ use std::path::{Path, PathBuf};
 /// A fuzz target: its name and the function its fuzz binary calls.
 type Target = (&'static str, fn(&[u8]));
 
-const TARGETS: [Target; 7] = [
+const TARGETS: [Target; 8] = [
     ("participants_csv", harness::participants_csv),
     ("products_csv", harness::products_csv),
     ("flows_csv", harness::flows_csv),
+    ("flows_parquet", harness::flows_parquet),
     ("specs_csv", harness::specs_csv),
     ("study_toml", harness::study_toml),
     ("workbook", harness::workbook),
@@ -28,15 +29,16 @@ fn root() -> &'static Path {
 
 /// The files of `dir`, sorted; none when it does not exist.
 fn inputs(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|d| {
-            d.filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.is_file())
-                .collect()
-        })
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default();
-    files.sort();
-    files
+    paths.sort();
+    paths
+}
+
+/// A study saved for `check_generated` (a folder, or a workbook), rather than generator input.
+fn saved_study(target: &str, path: &Path) -> bool {
+    target == "check_generated" && (path.is_dir() || path.extension().is_some_and(|e| e == "xlsx"))
 }
 
 /// Runs every input under `<base>/<target>/` through its target; returns (inputs run, panics).
@@ -44,16 +46,23 @@ fn replay(base: &Path) -> (usize, Vec<String>) {
     let mut ran = 0;
     let mut panics = Vec::new();
     for (target, run) in TARGETS {
-        for file in inputs(&base.join(target)) {
-            let bytes = std::fs::read(&file).unwrap();
+        for path in inputs(&base.join(target)) {
+            let result = if saved_study(target, &path) {
+                catch_unwind(AssertUnwindSafe(|| harness::check_study(&path)))
+            } else if path.is_file() {
+                let bytes = std::fs::read(&path).unwrap();
+                catch_unwind(AssertUnwindSafe(|| run(&bytes)))
+            } else {
+                continue;
+            };
             ran += 1;
-            if let Err(e) = catch_unwind(AssertUnwindSafe(|| run(&bytes))) {
+            if let Err(e) = result {
                 let msg = e
                     .downcast_ref::<String>()
                     .cloned()
                     .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
                     .unwrap_or_default();
-                panics.push(format!("{target}: {}: {msg}", file.display()));
+                panics.push(format!("{target}: {}: {msg}", path.display()));
             }
         }
     }

@@ -142,15 +142,18 @@ fn analyse(study: &study::Study) {
     }
 }
 
-/// The base study with `file` replaced by `data`, checked with detection and with one forced
-/// dialect; a study that loads is also analysed.
+/// The base study with `file` replaced by `data` (flows.parquet replaces flows.csv), checked
+/// with detection and with one forced dialect; a study that loads is also analysed.
 fn csv_table(file: &'static str, data: &[u8]) {
-    let dir = scratch().join(file.trim_end_matches(".csv"));
+    fuzz_setup();
+    let dir = scratch().join(file.replace('.', "_"));
     READY.with(|r| {
         if r.borrow_mut().insert(file) {
             std::fs::create_dir_all(&dir).expect("cannot create the fuzz study folder");
             for (name, bytes) in BASE {
-                write(&dir.join(name), bytes);
+                if !(file == "flows.parquet" && name == "flows.csv") {
+                    write(&dir.join(name), bytes);
+                }
             }
         }
     });
@@ -178,8 +181,14 @@ pub fn specs_csv(data: &[u8]) {
     csv_table("specs.csv", data)
 }
 
+/// The flows as `flows.parquet` (the folder has no flows.csv then).
+pub fn flows_parquet(data: &[u8]) {
+    csv_table("flows.parquet", data)
+}
+
 /// `config::parse` on the input as text (invalid UTF-8 replaced, as the loader never passes it).
 pub fn study_toml(data: &[u8]) {
+    fuzz_setup();
     let text = String::from_utf8_lossy(data);
     let mut problems = Vec::new();
     let _ = config::parse(&text, "study.toml", &mut problems);
@@ -188,6 +197,7 @@ pub fn study_toml(data: &[u8]) {
 /// The input as a `.xlsx` file: the quick sheet test, the study id, and the full check
 /// (template markers and the loader); a workbook that loads is also analysed.
 pub fn workbook(data: &[u8]) {
+    fuzz_setup();
     let path = scratch().join("study.xlsx");
     write(&path, data);
     let _ = workbook::has_study_sheet(&path);
@@ -200,11 +210,18 @@ pub fn workbook(data: &[u8]) {
 
 /// Structured fuzzing: the input drives a generator of mostly valid studies (folder or
 /// workbook, any dialect, edge numbers), which go through `check` and `prepare` with every
-/// output format, and whose results are written to a scratch output folder.
+/// output format, and whose results are written to a scratch output folder. The outputs must
+/// hold no infinite or NaN figure: every number of a valid study is at most 1e15 in magnitude
+/// (`study::table::MAX_MAGNITUDE`), which is meant to keep every figure finite.
 pub fn check_generated(data: &[u8]) {
+    fuzz_setup();
     let mut src = Src { data, pos: 0 };
     let g = generate(&mut src);
-    let root = scratch().join("generated");
+    // NICHEGRAPH_FUZZ_STUDY_DIR=<dir> keeps the study (and its results) there, to look at the
+    // study a crash input stands for, or to save it as a regression fixture.
+    let root = std::env::var_os("NICHEGRAPH_FUZZ_STUDY_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| scratch().join("generated"));
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(&root).expect("cannot create the generated study folder");
     let study_path = if g.as_workbook {
@@ -217,16 +234,78 @@ pub fn check_generated(data: &[u8]) {
         g.write_folder(&dir);
         dir
     };
-    let out = root.join("out");
     let opts = if g.as_workbook {
         DialectOptions::default()
     } else {
         g.opts
     };
-    let _ = nichegraph::check(&study_path, opts);
+    run_study(&study_path, &root.join("out"), opts, g.lang);
+}
+
+/// What `check_generated` does with the study it generated, for a saved study (a folder or an
+/// `.xlsx` workbook under tests/fixtures/fuzz-regressions/check_generated/): the dialect is
+/// detected and the reports are in English.
+pub fn check_study(study_path: &Path) {
+    fuzz_setup();
+    let out = scratch().join("saved-study-out");
+    let _ = std::fs::remove_dir_all(&out);
+    run_study(study_path, &out, DialectOptions::default(), Lang::En);
+}
+
+fn run_study(study_path: &Path, out: &Path, opts: DialectOptions, lang: Lang) {
+    let _ = nichegraph::check(study_path, opts);
     let formats = Format::ALL;
-    if let Ok(p) = nichegraph::prepare(&study_path, &out, g.lang, &formats, opts, "analyze") {
-        let _ = nichegraph::output::write_folder(&out, &p.study.config.id, &p.files);
+    if let Ok(p) = nichegraph::prepare(study_path, out, lang, &formats, opts, "analyze") {
+        assert_finite_csv(&p.files);
+        let _ = nichegraph::output::write_folder(out, &p.study.config.id, &p.files);
+    }
+}
+
+/// Panics when a CSV output has a cell `inf`, `-inf` or `NaN` (how Rust writes a non-finite
+/// number; JSON would show `null`). Only for generated studies, whose names and ids never are
+/// such words.
+fn assert_finite_csv(files: &nichegraph::output::Files) {
+    for (name, bytes) in files.iter().filter(|(n, _)| n.ends_with(".csv")) {
+        let text = String::from_utf8_lossy(bytes);
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
+        for line in lines {
+            for (i, cell) in line.split(',').enumerate() {
+                assert!(
+                    !matches!(cell.trim_matches('"'), "inf" | "-inf" | "NaN"),
+                    "{name}: column {} is {cell} (not finite) on the row: {line}",
+                    header.get(i).unwrap_or(&"?")
+                );
+            }
+        }
+    }
+}
+
+/// Under the fuzzer (`cfg(fuzzing)`), libfuzzer-sys turns every panic into an abort, even one
+/// that nichegraph catches: it contains panics of the readers it uses (calamine, parquet) and
+/// reports the file as unreadable. Here a panic raised inside a dependency unwinds instead, so
+/// nichegraph's `catch_unwind` sees it; if nothing catches it, libfuzzer-sys aborts all the same
+/// when it reaches the fuzz target. The first few such panics are printed.
+#[allow(unexpected_cfgs)]
+fn fuzz_setup() {
+    #[cfg(fuzzing)]
+    {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            let fuzzer_hook = std::panic::take_hook();
+            std::panic::set_hook(Box::new(move |info| {
+                static SHOWN: AtomicUsize = AtomicUsize::new(0);
+                let in_dependency = info
+                    .location()
+                    .is_some_and(|l| l.file().contains("/registry/src/"));
+                if !in_dependency {
+                    return fuzzer_hook(info);
+                }
+                if SHOWN.fetch_add(1, Ordering::Relaxed) < 5 {
+                    eprintln!("a dependency panicked (left to nichegraph to contain): {info}");
+                }
+            }));
+        });
     }
 }
 
@@ -261,30 +340,31 @@ impl Src<'_> {
     }
 }
 
-/// Finite numbers >= 0, edge cases first among them.
+/// Numbers >= 0 that a study may hold (at most 1e15 in magnitude), edge cases among them: zero
+/// of both signs, the bound itself, the smallest subnormal, tiny and huge ratios.
 const NON_NEGATIVE: [&str; 14] = [
     "0",
     "-0",
     "1",
-    "1e300",
+    "1e15",
     "100",
     "2.5",
     "0.0",
     "5e-324",
-    "1.7976931348623157e308",
+    "999999999999999.9",
     "1e-300",
     "125000000",
     "3000000.75",
-    "123456789012345678901234567890",
+    "000000000000000000000000000001",
     "0.1",
 ];
-/// Finite numbers > 0.
+/// Numbers > 0 that a study may hold.
 const POSITIVE: [&str; 8] = [
     "1",
-    "1e300",
+    "1e15",
     "5e-324",
     "2000000",
-    "1.7976931348623157e308",
+    "999999999999999",
     "0.001",
     "3.5",
     "1e-300",
@@ -302,9 +382,22 @@ const COUNTS: [&str; 10] = [
     "600",
     "4503599627370496",
 ];
-/// Not valid anywhere a number goes; used rarely, so most studies stay valid.
-const BAD_NUMBERS: [&str; 9] = [
-    "NaN", "inf", "-1", "", "1,5", "abc", "9e15", "1e309", "-1e300",
+/// Not valid anywhere a number goes (also past the 1e15 bound); used rarely, so most studies
+/// stay valid.
+const BAD_NUMBERS: [&str; 13] = [
+    "NaN",
+    "inf",
+    "-1",
+    "",
+    "1,5",
+    "abc",
+    "9e15",
+    "1e309",
+    "-1e300",
+    "1e300",
+    "1.7976931348623157e308",
+    "123456789012345678901234567890",
+    "1000000000000000.2",
 ];
 const YEARS: [&str; 6] = ["2018", "2019", "2018.0", "0", "-1", "8999999999999999"];
 const NAMES: [&str; 8] = [
@@ -582,11 +675,13 @@ fn generate(src: &mut Src) -> Generated {
         .map(String::from)
         .to_vec()];
         for _ in 0..src.below(6) {
-            let signed = ["0", "-0", "1", "-1e300", "1e300", "900", "-5e-324", "0.5"];
+            let signed = [
+                "0", "-0", "1", "-1e15", "1e15", "900", "-5e-324", "0.5", "5e-324",
+            ];
             let (min, max) = match src.below(4) {
                 0 => (number(src, &signed), String::new()),
                 1 => (String::new(), number(src, &signed)),
-                2 => ("1".to_string(), number(src, &["1", "2", "1e300"])),
+                2 => ("1".to_string(), number(src, &["1", "2", "1e15"])),
                 _ => (opt_number(src, &signed), opt_number(src, &signed)),
             };
             rows.push(vec![

@@ -375,6 +375,8 @@ pub fn is_identifier(s: &str) -> bool {
 /// No figure in a study comes near 1e15 (rubles, units or a parameter); bounding every number
 /// keeps every sum finite, so `inf` can never reach an output.
 pub const MAX_MAGNITUDE: f64 = 1e15;
+/// Likewise a non-zero number below 1e-9 (a subnormal quantity) would make a price overflow.
+pub const MIN_MAGNITUDE: f64 = 1e-9;
 
 fn parse_f64(text: &str, decimal_comma: bool) -> Option<f64> {
     // Rust also accepts "inf", "NaN" and "infinity": the SPEC rejects those.
@@ -445,6 +447,12 @@ impl Cells<'_> {
             Some(v) if v.abs() > MAX_MAGNITUDE => {
                 self.problems.push(cell.problem(format!(
                     "too large; expected {what} of at most 1e15 in magnitude"
+                )));
+                None
+            }
+            Some(v) if v != 0.0 && v.abs() < MIN_MAGNITUDE => {
+                self.problems.push(cell.problem(format!(
+                    "too small; expected {what} that is 0 or at least 1e-9 in magnitude"
                 )));
                 None
             }
