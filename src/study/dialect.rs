@@ -136,6 +136,17 @@ pub fn decode(
                 })
                 .count();
             if non_ascii > 0 && russian * 10 >= non_ascii * 9 && mixed * 10 <= russian {
+                if let Some((at, word)) = utf8_cyrillic_inside(bytes) {
+                    return Err(Box::new(
+                        Problem::file(
+                            shown,
+                            "this line holds UTF-8 text in a file that is otherwise Windows-1251; \
+                             expected one encoding for the whole file (save it again as \"CSV UTF-8\")",
+                        )
+                        .at_line(first_bad_line(at))
+                        .with_value(&word),
+                    ));
+                }
                 Ok((text, Encoding::Windows1251, false))
             } else {
                 Err(Box::new(Problem::file(
@@ -147,6 +158,28 @@ pub fn decode(
             }
         }
     }
+}
+
+/// The first run of UTF-8 encoded Cyrillic in a file that is not UTF-8 as a whole (a cell pasted
+/// from another program), with its offset. Read as Windows-1251 such a run is "Р" or "С" followed
+/// by a symbol from 0x80–0xBF, again and again ("РђСЂРіРѕРЅ"); Russian text never has two such
+/// pairs in a row, so a run of two or more letters is taken as UTF-8.
+fn utf8_cyrillic_inside(bytes: &[u8]) -> Option<(usize, String)> {
+    let pair = |i: usize| {
+        matches!(bytes.get(i), Some(0xd0 | 0xd1)) && matches!(bytes.get(i + 1), Some(0x80..=0xbf))
+    };
+    let mut i = 0;
+    while i + 3 < bytes.len() {
+        if pair(i) && pair(i + 2) {
+            let mut end = i + 4;
+            while pair(end) || matches!(bytes.get(end), Some(b' ' | b'-')) && pair(end + 1) {
+                end += if pair(end) { 2 } else { 1 };
+            }
+            return Some((i, String::from_utf8_lossy(&bytes[i..end]).into_owned()));
+        }
+        i += 1;
+    }
+    None
 }
 
 /// The first record of `text` split by `delim` (quotes honoured), trimmed.
