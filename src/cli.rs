@@ -103,6 +103,27 @@ pub enum Command {
         #[arg(long)]
         xlsx: bool,
     },
+    /// Write a synthetic study of any size (for benchmarks and scale tests); the same
+    /// arguments always give the same files
+    Generate {
+        /// The folder to write (created; existing study files are never overwritten)
+        dir: PathBuf,
+        /// Number of participants
+        #[arg(long, default_value_t = 1000)]
+        participants: usize,
+        /// Number of flow rows
+        #[arg(long, default_value_t = 10_000)]
+        flows: usize,
+        /// Seed of the random generator
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Write flows.parquet instead of flows.csv
+        #[arg(long)]
+        parquet: bool,
+        /// The study id (default: synthetic-<participants>-<flows>)
+        #[arg(long)]
+        id: Option<String>,
+    },
     /// Validate a study folder: list every problem and warning, write nothing
     Check {
         /// The study: a folder, or a .xlsx workbook

@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod batch;
 pub mod cli;
 pub mod error;
+pub mod generate;
 pub mod graph;
 pub mod output;
 pub mod report;
@@ -79,6 +80,38 @@ fn csv_options_fit(study_dir: &Path, input: study::dialect::DialectOptions) -> R
     Ok(())
 }
 
+/// With `NICHEGRAPH_TIMINGS=1`, the time of each phase goes to stderr (for profiling large runs;
+/// see docs/PERFORMANCE.md).
+pub struct Phases {
+    on: bool,
+    last: Instant,
+}
+
+impl Phases {
+    pub fn new() -> Self {
+        Phases {
+            on: std::env::var_os("NICHEGRAPH_TIMINGS").is_some_and(|v| v == "1"),
+            last: Instant::now(),
+        }
+    }
+
+    pub fn done(&mut self, phase: &str) {
+        if self.on {
+            eprintln!(
+                "timing: {phase:<10} {:>8.3} s",
+                self.last.elapsed().as_secs_f64()
+            );
+        }
+        self.last = Instant::now();
+    }
+}
+
+impl Default for Phases {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// Loads, analyses and renders one study.
 pub fn prepare(
     study_dir: &Path,
@@ -95,11 +128,17 @@ pub fn prepare(
     let started = SystemTime::now();
     let clock = Instant::now();
     // Hash the inputs before reading them, so a file changed during the run is seen as changed.
+    let mut phases = Phases::new();
     let mut manifest = manifest(study_dir, out, lang, formats, input, command);
+    phases.done("hash");
     let study = study::load_with(study_dir, input)?;
+    phases.done("load");
     let graph = graph::SupplyGraph::build(&study);
+    phases.done("graph");
     let analysis = analysis::analyze(&study, &graph)?;
+    phases.done("analysis");
     let mut files = report::render(&analysis, lang, formats)?;
+    phases.done("render");
     manifest.started = run::timestamp(started);
     manifest.finished = run::timestamp(SystemTime::now());
     manifest.duration_ms = clock.elapsed().as_millis();
@@ -121,10 +160,14 @@ pub fn analyze(
     input: study::dialect::DialectOptions,
 ) -> Result<AnalyzeOutcome> {
     let p = prepare(study_dir, out, lang, formats, input, "analyze")?;
+    let mut phases = Phases::new();
     let folder = output::write_folder(out, &p.study.config.id, &p.files)?;
+    phases.done("write");
+    let warnings = study::warnings::warnings(&p.study);
+    phases.done("warnings");
     Ok(AnalyzeOutcome {
         folder,
-        warnings: study::warnings::warnings(&p.study),
+        warnings,
         analysis: p.analysis,
     })
 }

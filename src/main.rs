@@ -143,6 +143,24 @@ fn run(cli: Cli) -> Result<(), Error> {
             eprintln!("{created}");
             Ok(())
         }
+        Command::Generate {
+            dir,
+            participants,
+            flows,
+            seed,
+            parquet,
+            id,
+        } => {
+            let params = nichegraph::generate::Params {
+                id: id.unwrap_or_else(|| format!("synthetic-{participants}-{flows}")),
+                participants,
+                flows,
+                seed,
+                parquet,
+            };
+            eprintln!("{}", nichegraph::generate::generate(&dir, &params)?);
+            Ok(())
+        }
         Command::Check { study, input } => {
             let (s, warnings) = nichegraph::check(&study, input.options())?;
             if s.dialects.is_empty() {

@@ -216,13 +216,23 @@ fn divergence_problem(study: &Study, cols: &Columns) -> Problem {
              expected flows and output_rub of a realistic size",
         );
     }
+    // A national study can have thousands on one cycle: name the first few.
+    const SHOWN: usize = 12;
+    let listed = if names.len() > SHOWN {
+        format!(
+            "{} and {} more",
+            names[..SHOWN].join(", "),
+            names.len() - SHOWN
+        )
+    } else {
+        names.join(", ")
+    };
     Problem::file(
         "flows.csv",
         format!(
-            "import content cannot be computed: the purchases among the participants {} are as large as \
+            "import content cannot be computed: the purchases among the participants {listed} are as large as \
              their output, so (I - A) is singular or the Leontief series does not converge; \
-             expected each participant's output_rub to exceed what it buys from the others on that cycle",
-            names.join(", ")
+             expected each participant's output_rub to exceed what it buys from the others on that cycle"
         ),
     )
 }

@@ -123,6 +123,36 @@ pub struct ChainMember {
     pub supplies: Vec<String>,
     /// Names of the products it buys, by product id.
     pub buys: Vec<String>,
+    /// The value it buys and sells in all (flows of the selected year).
+    pub turnover_rub: f64,
+}
+
+/// Participants per stage column that the functional map shows; a larger study shows its
+/// largest (by turnover), so the map stays readable and `Analysis::links` stays small.
+pub const MAP_PER_STAGE: usize = 8;
+
+/// The map's column of a chain member: its stage; a final producer without one is at stage 4.
+pub fn map_column(m: &ChainMember) -> usize {
+    match (m.stage, m.role) {
+        (Some(s), _) => (s as usize).clamp(1, 4),
+        (None, crate::study::Role::FinalProducer) => 4,
+        (None, _) => 1,
+    }
+}
+
+/// Ids of the chain members the map shows: up to `MAP_PER_STAGE` per column, largest turnover
+/// first (ties by id).
+pub fn map_members(chain: &[ChainMember]) -> std::collections::BTreeSet<&str> {
+    let mut by_column: [Vec<(f64, &str)>; 5] = Default::default();
+    for m in chain {
+        by_column[map_column(m)].push((m.turnover_rub, m.id.as_str()));
+    }
+    let mut shown = std::collections::BTreeSet::new();
+    for col in &mut by_column {
+        col.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(y.1)));
+        shown.extend(col.iter().take(MAP_PER_STAGE).map(|(_, id)| *id));
+    }
+    shown
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -150,6 +180,7 @@ pub struct Analysis {
     /// Participants whose sales to other participants carry imports, most first.
     pub import_carriers: Vec<ImportCarrier>,
     /// Value of all products from each supplier to each consumer, sorted by (supplier, consumer).
+    /// Flows summed per supplier and consumer, for the consumers the map shows (`map_members`).
     pub links: Vec<Link>,
 }
 

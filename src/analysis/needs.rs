@@ -53,10 +53,16 @@ fn product_ranges(flows: &[Flow]) -> Vec<(usize, std::ops::Range<usize>)> {
 
 /// Everything SPEC defines for one study. Fails only when import content cannot be computed.
 pub fn analyze(study: &Study, graph: &SupplyGraph) -> Result<Analysis, crate::error::Error> {
+    let mut phases = crate::Phases::new();
     let totals = super::Totals::of(study);
+    phases.done("  totals");
     let import_content = super::import_content::import_content(study, &totals)?;
+    phases.done("  import content");
     let compliance = super::compliance::compliance(study, &totals);
+    phases.done("  compliance");
     let purchases = graph.purchases(study);
+    let downstream = graph.downstream(study, &purchases);
+    phases.done("  purchases");
     let mut specs_by_product: BTreeMap<usize, Vec<&crate::study::Spec>> = BTreeMap::new();
     for s in &study.specs {
         specs_by_product.entry(s.product).or_default().push(s);
@@ -65,9 +71,17 @@ pub fn analyze(study: &Study, graph: &SupplyGraph) -> Result<Analysis, crate::er
         .into_par_iter()
         .map(|(p, range)| {
             let specs = specs_by_product.get(&p).map(Vec::as_slice).unwrap_or(&[]);
-            need(study, graph, &purchases, p, &study.flows[range], specs)
+            need(
+                study,
+                (graph, &downstream),
+                &purchases,
+                p,
+                &study.flows[range],
+                specs,
+            )
         })
         .collect();
+    phases.done("  needs");
 
     let mut niches: Vec<Niche> = needs
         .iter()
@@ -102,6 +116,8 @@ pub fn analyze(study: &Study, graph: &SupplyGraph) -> Result<Analysis, crate::er
     // Stable sort: ties stay in id order.
     import_carriers.sort_by(|a, b| b.passed_on_rub.total_cmp(&a.passed_on_rub));
 
+    let chain = chain(study);
+    phases.done("  chain");
     let c = &study.config;
     Ok(Analysis {
         study: StudyInfo {
@@ -114,17 +130,17 @@ pub fn analyze(study: &Study, graph: &SupplyGraph) -> Result<Analysis, crate::er
         },
         needs,
         niches,
-        chain: chain(study),
+        links: links(study, &map_members(&chain)),
+        chain,
         compliance,
         import_content,
         import_carriers,
-        links: links(study),
     })
 }
 
 fn need(
     study: &Study,
-    graph: &SupplyGraph,
+    (graph, downstream): (&SupplyGraph, &crate::graph::Downstream),
     purchases: &[f64],
     p: usize,
     flows: &[Flow],
@@ -252,8 +268,8 @@ fn need(
     // BTreeMap gave origin order; a stable sort by value keeps it for ties.
     import_origins.sort_by(|a, b| b.value_rub.total_cmp(&a.value_rub));
 
-    let reach = graph.reachable_participants(consumers.iter().map(|c| c.0));
-    let downstream_final_rub = graph.final_output(study, &reach, purchases);
+    let starts: Vec<usize> = consumers.iter().map(|c| c.0).collect();
+    let downstream_final_rub = downstream.final_output(graph, study, purchases, &starts);
 
     Need {
         product: product.id.clone(),
@@ -289,9 +305,21 @@ fn need(
     }
 }
 
-fn links(study: &Study) -> Vec<Link> {
+/// Flows summed per (supplier, consumer) for the consumers in `shown` whose supplier is shown
+/// too or outside the cluster, sorted by (supplier key, consumer id).
+fn links(study: &Study, shown: &BTreeSet<&str>) -> Vec<Link> {
+    let shown_index: Vec<bool> = study
+        .participants
+        .iter()
+        .map(|p| shown.contains(p.id.as_str()))
+        .collect();
     let mut sums: BTreeMap<(String, usize), f64> = BTreeMap::new();
-    for f in &study.flows {
+    for f in study.flows.iter().filter(|f| shown_index[f.consumer]) {
+        if let Source::Participant(s) = f.supplier {
+            if !shown_index[s] {
+                continue;
+            }
+        }
         *sums
             .entry((study.source_key(&f.supplier), f.consumer))
             .or_default() += f.value_rub;
@@ -310,32 +338,45 @@ fn links(study: &Study) -> Vec<Link> {
 
 /// Participants with what they supply inside the cluster, in id order.
 fn chain(study: &Study) -> Vec<ChainMember> {
-    let mut supplies: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); study.participants.len()];
-    let mut buys = supplies.clone();
+    let n = study.participants.len();
+    // (participant, product) pairs, sorted and deduplicated: cheaper than a set per participant
+    // when there are millions of flows.
+    let mut supplies: Vec<(u32, u32)> = Vec::new();
+    let mut buys: Vec<(u32, u32)> = Vec::with_capacity(study.flows.len());
+    let mut turnover = vec![0.0; n];
     for f in &study.flows {
         if let Source::Participant(i) = f.supplier {
-            supplies[i].insert(f.product);
+            supplies.push((i as u32, f.product as u32));
+            turnover[i] += f.value_rub;
         }
-        buys[f.consumer].insert(f.product);
+        buys.push((f.consumer as u32, f.product as u32));
+        turnover[f.consumer] += f.value_rub;
     }
-    let names = |s: BTreeSet<usize>| -> Vec<String> {
-        s.into_iter()
-            .map(|k| study.products[k].name.clone())
-            .collect()
+    let by_participant = |mut pairs: Vec<(u32, u32)>| -> Vec<Vec<String>> {
+        pairs.par_sort_unstable();
+        pairs.dedup();
+        let mut out = vec![Vec::new(); n];
+        for (i, k) in pairs {
+            out[i as usize].push(study.products[k as usize].name.clone());
+        }
+        out
     };
+    let (supplies, buys) = rayon::join(|| by_participant(supplies), || by_participant(buys));
     study
         .participants
         .iter()
         .zip(supplies.into_iter().zip(buys))
-        .filter(|(p, _)| matches!(p.role, Role::Industrial | Role::FinalProducer))
-        .map(|(p, (s, b))| ChainMember {
+        .zip(turnover)
+        .filter(|((p, _), _)| matches!(p.role, Role::Industrial | Role::FinalProducer))
+        .map(|((p, (s, b)), turnover_rub)| ChainMember {
             id: p.id.clone(),
             name: p.name.clone(),
             region: p.region.clone(),
             role: p.role,
             stage: p.stage,
-            supplies: names(s),
-            buys: names(b),
+            supplies: s,
+            buys: b,
+            turnover_rub,
         })
         .collect()
 }

@@ -207,6 +207,7 @@ pub fn localize(study: &Study, l: &Localize) -> Result<(Study, Moved), Error> {
         has_governance_column: study.has_governance_column,
         selected_year: study.selected_year,
         dialects: study.dialects.clone(),
+        flows_fast: study.flows_fast,
     };
     Ok((
         scenario,

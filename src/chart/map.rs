@@ -14,7 +14,6 @@ use super::Chart;
 use crate::analysis::Analysis;
 use crate::error::Result;
 use crate::report::human::{country, qty_per_year, rub, Lang};
-use crate::study::Role;
 use std::collections::BTreeMap;
 
 const MAP_W: f64 = 1600.0;
@@ -25,6 +24,10 @@ const MAX_FLOW: f64 = 20.0;
 /// Room a niche link takes on a box side.
 const NICHE_LINK: f64 = 13.0;
 const TITLE: (f64, f64) = (13.0, 16.5);
+/// A map stays readable with `MAP_PER_STAGE` participants per stage column and this many niche
+/// tags; a larger study shows its largest participants (by value bought and sold) and top niches.
+const MAX_PER_COLUMN: usize = crate::analysis::MAP_PER_STAGE;
+const MAX_TAGS: usize = 10;
 const SUB: (f64, f64) = (11.5, 14.5);
 
 /// Left edge and width of a column's boxes.
@@ -77,12 +80,11 @@ pub fn render(a: &Analysis, lang: Lang) -> Result<Chart> {
     // Nodes: participants, outside suppliers that sell to them, niche tags.
     let mut nodes: Vec<Node> = Vec::new();
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
-    for m in &a.chain {
-        let col = match (m.stage, m.role) {
-            (Some(s), _) => (s as usize).clamp(1, 4),
-            (None, Role::FinalProducer) => 4,
-            (None, _) => 1,
-        };
+    let column_of = crate::analysis::map_column;
+    let shown_ids = crate::analysis::map_members(&a.chain);
+    let omitted = a.chain.len() - shown_ids.len();
+    for m in a.chain.iter().filter(|m| shown_ids.contains(m.id.as_str())) {
+        let col = column_of(m);
         let sub = if m.supplies.is_empty() {
             String::new()
         } else {
@@ -121,7 +123,7 @@ pub fn render(a: &Analysis, lang: Lang) -> Result<Chart> {
         nodes.push(node(0, kind, &name, &rub(value, lang)));
     }
     let mut tags = Vec::new();
-    for n in &a.niches {
+    for n in a.niches.iter().take(MAX_TAGS) {
         let name = format!(
             "{} {}: {}",
             tr(lang, "Ниша", "Niche"),
@@ -287,6 +289,25 @@ pub fn render(a: &Analysis, lang: Lang) -> Result<Chart> {
     let scale = match lang {
         Lang::Ru => format!("Ширина потока пропорциональна квадратному корню из его стоимости в год; самый крупный поток — {}", rub(vmax, lang)),
         Lang::En => format!("A flow's width follows the square root of its yearly value; the largest flow is {}", rub(vmax, lang)),
+    };
+    let scale = if omitted > 0 {
+        let tags = a.niches.len().min(MAX_TAGS);
+        match lang {
+            Lang::Ru => format!(
+                "{scale}. Показаны {} крупнейших участников (по стоимости закупок и поставок, до {MAX_PER_COLUMN} в переделе) из {}, и {tags} первых ниш из {}",
+                shown_ids.len(),
+                a.chain.len(),
+                a.niches.len()
+            ),
+            Lang::En => format!(
+                "{scale}. The {} largest participants (by value bought and sold, up to {MAX_PER_COLUMN} per stage) of {} are shown, and the top {tags} niches of {}",
+                shown_ids.len(),
+                a.chain.len(),
+                a.niches.len()
+            ),
+        }
+    } else {
+        scale
     };
     let end = note(&mut c, &scale, y + 4.0);
     c.h = (end + M / 2.0).max(700.0);

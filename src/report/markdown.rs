@@ -21,6 +21,8 @@ struct Words {
     stage: &'static str,
     supplies: &'static str,
     no_supplies: &'static str,
+    /// "{n} more": the line after a stage's list when only its largest members are listed.
+    more_members: &'static str,
     problems: &'static str,
     no_problems: &'static str,
     problem: &'static str,
@@ -75,6 +77,7 @@ const RU: Words = Words {
     stage: "передел",
     supplies: "поставляет",
     no_supplies: "поставок участникам кластера нет",
+    more_members: "и ещё {n} участников этого передела; перечислены {shown} крупнейших по обороту (закупки и поставки), полный список — в participants.csv исследования",
     problems: "Ключевые производственные проблемы кластера",
     no_problems: "Потребностей с высокой долей импорта, высокой стоимостью или отсутствующими характеристиками не выявлено.",
     problem: "Проблема",
@@ -129,6 +132,7 @@ const EN: Words = Words {
     stage: "stage",
     supplies: "supplies",
     no_supplies: "no supplies to cluster participants",
+    more_members: "and {n} more participants at this stage; the {shown} largest by turnover (purchases and supplies) are listed, all of them are in the study's participants.csv",
     problems: "Key production problems of the cluster",
     no_problems: "No needs with a high import share, a high cost or a missing characteristic.",
     problem: "Problem",
@@ -422,12 +426,24 @@ pub fn sections(a: &Analysis, lang: Lang) -> Vec<(&'static str, String)> {
     }
 
     cut(&mut out, &mut o, "summary");
+    /// Members listed per stage in the processing chain.
+    const MAX_MEMBERS: usize = 25;
     // The processing chain.
     let _ = writeln!(o, "## {}\n", w.chain);
     for stage in 1..=4u8 {
-        let members: Vec<_> = a.chain.iter().filter(|m| m.stage == Some(stage)).collect();
+        let mut members: Vec<_> = a.chain.iter().filter(|m| m.stage == Some(stage)).collect();
         if members.is_empty() {
             continue;
+        }
+        // A national study has thousands per stage: list the largest.
+        let total = members.len();
+        if total > MAX_MEMBERS {
+            members.sort_by(|x, y| {
+                y.turnover_rub
+                    .total_cmp(&x.turnover_rub)
+                    .then(x.id.cmp(&y.id))
+            });
+            members.truncate(MAX_MEMBERS);
         }
         let _ = writeln!(o, "### {}\n", stage_title(w, stage));
         for m in members {
@@ -441,6 +457,13 @@ pub fn sections(a: &Analysis, lang: Lang) -> Vec<(&'static str, String)> {
                 format!("{}: {}", w.supplies, s.join(", "))
             };
             let _ = writeln!(o, "- {} ({}) — {}", esc(&m.name), esc(&m.region), what);
+        }
+        if total > MAX_MEMBERS {
+            let more = w
+                .more_members
+                .replace("{n}", &(total - MAX_MEMBERS).to_string())
+                .replace("{shown}", &MAX_MEMBERS.to_string());
+            let _ = writeln!(o, "- … {more}");
         }
         o.push('\n');
     }

@@ -100,6 +100,8 @@ pub(super) struct Inputs {
     pub dialects: Vec<(String, super::dialect::Detected)>,
     /// How the settings are named in messages: `study.toml` or `the study sheet`.
     pub settings: &'static str,
+    /// Flows read and aggregated by the fast path (then the flows table is `None`).
+    pub fast_flows: Option<super::fast::FastFlows>,
 }
 
 /// Loads and validates the study folder (or workbook) at `dir`, detecting each CSV file's dialect.
@@ -111,6 +113,23 @@ pub fn load(dir: &Path) -> Result<Study> {
 /// Data problems come back as `Error::Data` with every problem found; a missing or unreadable
 /// folder is `Error::Io`. The dialect options apply to CSV files only.
 pub fn load_with(dir: &Path, opts: DialectOptions) -> Result<Study> {
+    match load_folder(dir, opts, true) {
+        // The fast path found the flows valid on their own, but something else is wrong: read
+        // them again exactly, so that problems that follow from the others are listed too.
+        Err(Error::Data(_)) if super::fast::eligible(opts) => load_folder(dir, opts, false),
+        r => r,
+    }
+}
+
+/// `load_with` without the fast path: every table read by the exact loader. For tests that
+/// check that both paths agree.
+#[doc(hidden)]
+pub fn load_exact(dir: &Path, opts: DialectOptions) -> Result<Study> {
+    load_folder(dir, opts, false)
+}
+
+/// `load_with`, trying the fast path for flows.csv when `fast` is set (see `super::fast`).
+fn load_folder(dir: &Path, opts: DialectOptions, fast: bool) -> Result<Study> {
     let meta =
         std::fs::metadata(dir).map_err(|e| Error::io("cannot open the study folder", dir, e))?;
     if meta.is_file() && super::workbook::is_workbook(dir) {
@@ -158,50 +177,85 @@ pub fn load_with(dir: &Path, opts: DialectOptions) -> Result<Study> {
         }
     });
     let mut dialects = Vec::new();
-    let tables = TABLES.each_ref().map(|def| {
-        if def.name == "flows" && dir.join(FLOWS_PARQUET).is_file() {
-            if dir.join("flows.csv").is_file() {
-                problems.push(Problem::file(
+    let mut fast_flows = None;
+    let mut read: Vec<Option<Table>> = Vec::with_capacity(TABLES.len());
+    for def in &TABLES {
+        let mut one = || {
+            if def.name == "flows" && dir.join(FLOWS_PARQUET).is_file() {
+                if dir.join("flows.csv").is_file() {
+                    problems.push(Problem::file(
                     &shown(FLOWS_PARQUET),
                     format!(
                         "both flows.csv and {FLOWS_PARQUET} are in the study folder; expected one of them (remove the one that is out of date)"
                     ),
                 ));
+                    return None;
+                }
+                return super::parquet::read(
+                    &dir.join(FLOWS_PARQUET),
+                    &shown(FLOWS_PARQUET),
+                    def.columns,
+                    &mut problems,
+                );
+            }
+            let name = format!("{}.csv", def.name);
+            let present = if def.required {
+                read_required(&name, &mut problems).is_some()
+            } else {
+                dir.join(&name).exists()
+            };
+            if !present {
                 return None;
             }
-            return super::parquet::read(
-                &dir.join(FLOWS_PARQUET),
-                &shown(FLOWS_PARQUET),
+            let path = dir.join(&name);
+            let bytes = match std::fs::read(&path) {
+                Ok(b) => b,
+                Err(e) => {
+                    problems.push(Problem::file(
+                        &shown(&name),
+                        format!("cannot read the file: {e}"),
+                    ));
+                    return None;
+                }
+            };
+            if fast && def.name == "flows" && super::fast::eligible(opts) {
+                if let (Some(Some(pt)), Some(Some(prt)), Some(c)) =
+                    (read.first(), read.get(1), &config)
+                {
+                    let (participants, products) = (pt.column_texts(0), prt.column_texts(0));
+                    let ids = super::fast::Ids::new(&participants, &products);
+                    if let Some(f) = super::fast::read_csv(&bytes, opts, &ids, c.year) {
+                        dialects.push((name, f.detected));
+                        fast_flows = Some(f);
+                        return None;
+                    }
+                }
+            }
+            let (t, d) = Table::parse(
+                &bytes,
+                &shown(&name),
                 def.columns,
+                def.numeric,
+                opts,
                 &mut problems,
-            );
-        }
-        let name = format!("{}.csv", def.name);
-        let present = if def.required {
-            read_required(&name, &mut problems).is_some()
-        } else {
-            dir.join(&name).exists()
+            )?;
+            dialects.push((name, d));
+            Some(t)
         };
-        if !present {
-            return None;
-        }
-        let (t, d) = Table::read(
-            &dir.join(&name),
-            &shown(&name),
-            def.columns,
-            def.numeric,
-            opts,
-            &mut problems,
-        )?;
-        dialects.push((name, d));
-        Some(t)
-    });
+        let table = one();
+        read.push(table);
+    }
+    let mut it = read.into_iter();
+    let mut next = || it.next().flatten();
+    let tables = [next(), next(), next(), next()];
+    crate::Phases::new().done("  read");
     assemble(
         Inputs {
             config,
             tables,
             dialects,
             settings: "study.toml",
+            fast_flows,
         },
         problems,
     )
@@ -215,6 +269,7 @@ pub(super) fn assemble(inputs: Inputs, mut problems: Vec<Problem>) -> Result<Stu
         tables: [participants_t, products_t, flows_t, specs_t],
         dialects,
         settings,
+        fast_flows,
     } = inputs;
     let participants = participants_t
         .as_ref()
@@ -238,7 +293,11 @@ pub(super) fn assemble(inputs: Inputs, mut problems: Vec<Problem>) -> Result<Stu
 
     let mut selected_year = None;
     let mut flows = Vec::new();
-    if let (Some(config), Some(rows), Some(t)) = (&config, rows, &flows_t) {
+    let flows_fast = fast_flows.is_some();
+    if let Some(f) = fast_flows {
+        selected_year = f.selected_year;
+        flows = f.flows;
+    } else if let (Some(config), Some(rows), Some(t)) = (&config, rows, &flows_t) {
         match select_year(config.year, &rows.years, rows.has_year, settings) {
             Ok(y) => {
                 selected_year = y;
@@ -258,6 +317,7 @@ pub(super) fn assemble(inputs: Inputs, mut problems: Vec<Problem>) -> Result<Stu
             specs,
             selected_year,
             dialects,
+            flows_fast,
         }),
         _ => Err(Error::Data(problems)),
     }
@@ -427,7 +487,7 @@ struct FlowRow {
     year: Option<i64>,
 }
 
-fn is_origin(s: &str) -> bool {
+pub(super) fn is_origin(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
@@ -566,36 +626,33 @@ fn select_year(
     }
 }
 
-/// Sums in a fixed order (sorted values), so the row order in the file never changes a bit.
-fn stable_sum(mut xs: Vec<f64>) -> f64 {
-    xs.sort_by(f64::total_cmp);
-    xs.iter().sum()
-}
-
 fn aggregate(rows: &[FlowRow], year: Option<i64>) -> Vec<Flow> {
     type Key = (usize, usize, Source);
     /// Quantities, values and supplier names of one (product, consumer, supplier).
-    type Group = (Vec<f64>, Vec<f64>, BTreeSet<String>);
+    type Group = (Vec<(f64, f64)>, BTreeSet<String>);
     let mut groups: BTreeMap<Key, Group> = BTreeMap::new();
     for r in rows.iter().filter(|r| year.is_none() || r.year == year) {
         let g = groups
             .entry((r.product, r.consumer, r.supplier.clone()))
             .or_default();
-        g.0.push(r.quantity);
-        g.1.push(r.value_rub);
+        g.0.push((r.value_rub, r.quantity));
         if let Some(n) = &r.supplier_name {
-            g.2.insert(n.clone());
+            g.1.insert(n.clone());
         }
     }
     groups
         .into_iter()
-        .map(|((product, consumer, supplier), (q, v, names))| Flow {
-            supplier,
-            consumer,
-            product,
-            quantity: stable_sum(q),
-            value_rub: stable_sum(v),
-            supplier_names: names,
+        .map(|((product, consumer, supplier), (mut pairs, names))| {
+            // The same canonical order as the fast path, so the row order never changes a bit.
+            let (quantity, value_rub) = super::fast::sum_group(&mut pairs);
+            Flow {
+                supplier,
+                consumer,
+                product,
+                quantity,
+                value_rub,
+                supplier_names: names,
+            }
         })
         .collect()
 }

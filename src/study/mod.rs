@@ -5,6 +5,7 @@
 
 pub mod config;
 pub mod dialect;
+mod fast;
 mod load;
 mod parquet;
 pub mod table;
@@ -14,7 +15,7 @@ pub mod warnings;
 pub mod workbook;
 
 pub use config::{ComplianceThresholds, Criteria, Investment, StudyConfig};
-pub use load::{load, load_with};
+pub use load::{load, load_exact, load_with};
 
 use std::collections::BTreeSet;
 
@@ -125,6 +126,8 @@ pub struct Study {
     pub selected_year: Option<i64>,
     /// How each CSV file was written (file name, dialect), as detected or set.
     pub dialects: Vec<(String, dialect::Detected)>,
+    /// Whether flows.csv was read by the fast path (`fast.rs`) rather than the exact loader.
+    pub flows_fast: bool,
 }
 
 impl Study {

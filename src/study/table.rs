@@ -301,6 +301,14 @@ impl Table {
         })
     }
 
+    /// The trimmed texts of accepted column `col` on every row (empty when the column is absent).
+    pub fn column_texts(&self, col: usize) -> Vec<&str> {
+        match self.positions[col] {
+            Some(pos) => self.rows.iter().map(|r| r.cells[pos].as_str()).collect(),
+            None => Vec::new(),
+        }
+    }
+
     /// Whether the table has the column (by its index in the accepted-column list).
     pub fn has(&self, col: usize) -> bool {
         self.positions[col].is_some()
@@ -378,7 +386,7 @@ pub const MAX_MAGNITUDE: f64 = 1e15;
 /// Likewise a non-zero number below 1e-9 (a subnormal quantity) would make a price overflow.
 pub const MIN_MAGNITUDE: f64 = 1e-9;
 
-fn parse_f64(text: &str, decimal_comma: bool) -> Option<f64> {
+pub(super) fn parse_f64(text: &str, decimal_comma: bool) -> Option<f64> {
     // Rust also accepts "inf", "NaN" and "infinity": the SPEC rejects those.
     let v: f64 = if decimal_comma {
         dialect::normalise_comma_number(text).parse().ok()?

@@ -7,12 +7,51 @@ use std::collections::BTreeMap;
 
 /// A price this many times above (or below 1/this of) the other consumers' median is flagged.
 const PRICE_RATIO: f64 = 2.0;
+/// At most this many warnings of one kind are listed; the rest are counted in one line, so that
+/// a national study does not print a million lines.
+const PER_KIND: usize = 20;
+
+/// Warnings of one kind: the first `PER_KIND`, then a count.
+struct Kind<'a> {
+    out: &'a mut Vec<String>,
+    shown: usize,
+    more: usize,
+}
+
+impl<'a> Kind<'a> {
+    fn new(out: &'a mut Vec<String>) -> Self {
+        Kind {
+            out,
+            shown: 0,
+            more: 0,
+        }
+    }
+
+    fn push(&mut self, w: impl FnOnce() -> String) {
+        if self.shown < PER_KIND {
+            self.out.push(w());
+            self.shown += 1;
+        } else {
+            self.more += 1;
+        }
+    }
+
+    fn finish(self, what: &str) {
+        if self.more > 0 {
+            self.out.push(format!(
+                "… and {} more {what} (the first {PER_KIND} are listed)",
+                self.more
+            ));
+        }
+    }
+}
 
 pub fn warnings(study: &Study) -> Vec<String> {
     let mut out = Vec::new();
     let p = &study.participants;
     let products = &study.products;
 
+    let mut order = Kind::new(&mut out);
     for f in &study.flows {
         let consumer = &p[f.consumer];
         let product = &products[f.product];
@@ -20,7 +59,7 @@ pub fn warnings(study: &Study) -> Vec<String> {
         if let Source::Participant(s) = f.supplier {
             if let Some(ss) = p[s].stage {
                 if ss > cs {
-                    out.push(format!(
+                    order.push(|| format!(
                         "flows.csv: {} (stage {ss}) supplies {} to {} (stage {cs}): the flow runs against the stage order",
                         p[s].id, product.id, consumer.id
                     ));
@@ -29,12 +68,15 @@ pub fn warnings(study: &Study) -> Vec<String> {
             }
         }
         if product.stage > cs {
-            out.push(format!(
-                "flows.csv: {} (stage {cs}) buys {} of stage {}: the flow runs against the stage order",
-                consumer.id, product.id, product.stage
-            ));
+            order.push(|| {
+                format!(
+                    "flows.csv: {} (stage {cs}) buys {} of stage {}: the flow runs against the stage order",
+                    consumer.id, product.id, product.stage
+                )
+            });
         }
     }
+    order.finish("flows against the stage order");
 
     let mut product_used = vec![false; products.len()];
     let mut participant_used = vec![false; p.len()];
@@ -45,24 +87,32 @@ pub fn warnings(study: &Study) -> Vec<String> {
             participant_used[s] = true;
         }
     }
+    let mut unused = Kind::new(&mut out);
     for (prod, used) in products.iter().zip(&product_used) {
         if !used {
-            out.push(format!(
-                "products.csv: product {} has no flows{}",
-                prod.id,
-                year_note(study)
-            ));
+            unused.push(|| {
+                format!(
+                    "products.csv: product {} has no flows{}",
+                    prod.id,
+                    year_note(study)
+                )
+            });
         }
     }
+    unused.finish("products without flows");
+    let mut idle = Kind::new(&mut out);
     for (part, used) in p.iter().zip(&participant_used) {
         if !used && matches!(part.role, Role::Industrial | Role::FinalProducer) {
-            out.push(format!(
-                "participants.csv: participant {} has no flows{}",
-                part.id,
-                year_note(study)
-            ));
+            idle.push(|| {
+                format!(
+                    "participants.csv: participant {} has no flows{}",
+                    part.id,
+                    year_note(study)
+                )
+            });
         }
     }
+    idle.finish("participants without flows");
 
     // Price per consumer and product, against the median of the other consumers.
     let mut prices: BTreeMap<usize, Vec<(usize, f64, f64)>> = BTreeMap::new();
@@ -76,6 +126,7 @@ pub fn warnings(study: &Study) -> Vec<String> {
             _ => v.push((f.consumer, f.quantity, f.value_rub)),
         }
     }
+    let mut odd = Kind::new(&mut out);
     for (prod, consumers) in prices {
         let priced: Vec<(usize, f64)> = consumers
             .iter()
@@ -85,24 +136,33 @@ pub fn warnings(study: &Study) -> Vec<String> {
         if priced.len() < 2 {
             continue;
         }
+        let mut sorted: Vec<f64> = priced.iter().map(|c| c.1).collect();
+        sorted.sort_by(f64::total_cmp);
         for &(c, price) in &priced {
-            let mut others: Vec<f64> = priced.iter().filter(|o| o.0 != c).map(|o| o.1).collect();
-            others.sort_by(f64::total_cmp);
-            let m = others.len();
-            let median = if m % 2 == 1 {
-                others[m / 2]
-            } else {
-                (others[m / 2 - 1] + others[m / 2]) / 2.0
-            };
+            let median = median_without(&sorted, price);
             if median > 0.0 && (price > median * PRICE_RATIO || price * PRICE_RATIO < median) {
-                out.push(format!(
+                odd.push(|| format!(
                     "flows.csv: {} pays {:.2} rub per {} of {}, while the other consumers' median is {:.2}",
                     p[c].id, price, products[prod].unit, products[prod].id, median
                 ));
             }
         }
     }
+    odd.finish("prices far from the other consumers' median");
     out
+}
+
+/// The median of `sorted` (at least 2 values) without one occurrence of `x`, which it holds:
+/// the others are `sorted` with that element skipped, so no list per consumer is built.
+fn median_without(sorted: &[f64], x: f64) -> f64 {
+    let j = sorted.partition_point(|v| v.total_cmp(&x).is_lt());
+    let other = |t: usize| if t < j { sorted[t] } else { sorted[t + 1] };
+    let m = sorted.len() - 1;
+    if m % 2 == 1 {
+        other(m / 2)
+    } else {
+        (other(m / 2 - 1) + other(m / 2)) / 2.0
+    }
 }
 
 fn year_note(study: &Study) -> String {
@@ -110,4 +170,36 @@ fn year_note(study: &Study) -> String {
         .selected_year
         .map(|y| format!(" in {y}"))
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::median_without;
+
+    #[test]
+    fn median_without_matches_removing_one() {
+        let cases: [&[f64]; 4] = [
+            &[1.0, 2.0],
+            &[1.0, 2.0, 3.0],
+            &[1.0, 1.0, 5.0, 9.0],
+            &[2.0, 2.0, 2.0, 7.0, 8.0],
+        ];
+        for sorted in cases {
+            for (i, &x) in sorted.iter().enumerate() {
+                let mut others = sorted.to_vec();
+                others.remove(i);
+                let m = others.len();
+                let expected = if m % 2 == 1 {
+                    others[m / 2]
+                } else {
+                    (others[m / 2 - 1] + others[m / 2]) / 2.0
+                };
+                assert_eq!(
+                    median_without(sorted, x),
+                    expected,
+                    "{sorted:?} without {x}"
+                );
+            }
+        }
+    }
 }

@@ -95,6 +95,7 @@ fn load_unguarded(path: &Path) -> Result<Study> {
         tables,
         dialects: Vec::new(),
         settings: "the study sheet",
+        fast_flows: None,
     };
     assemble(inputs, problems).map_err(|e| match e {
         Error::Data(problems) => Error::Data(marks.apply(problems)),
