@@ -113,3 +113,22 @@ fn without_years() {
     .unwrap();
     same(&dir, "no years");
 }
+
+/// flows.parquet as `generate --parquet` writes it: read by the fast path, same result.
+#[test]
+fn parquet_fast_and_exact_agree() {
+    for seed in [3u64, 8] {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("s");
+        let params = Params {
+            participants: 40 + seed as usize,
+            flows: 2500,
+            seed,
+            parquet: true,
+            id: "t".into(),
+        };
+        generate(&dir, &params).unwrap();
+        assert!(dir.join("flows.parquet").is_file());
+        same(&dir, &format!("parquet, seed {seed}"));
+    }
+}

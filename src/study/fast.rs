@@ -189,7 +189,30 @@ pub(super) fn read_csv(
         .collect();
     let parsed = parsed?;
     phases.done("  parse");
+    let detected = Detected {
+        encoding: Encoding::Utf8,
+        bom,
+        delimiter,
+        decimal_comma: false,
+    };
+    finish(
+        parsed,
+        has_year,
+        study_year,
+        (origins, supplier_names),
+        detected,
+    )
+}
 
+/// The aggregated flows from the chunks' rows: year selection, then sort and group.
+fn finish(
+    parsed: Vec<Chunk>,
+    has_year: bool,
+    study_year: Option<i64>,
+    (origins, supplier_names): (Interner, Interner),
+    detected: Detected,
+) -> Option<FastFlows> {
+    let mut phases = crate::Phases::new();
     // The year: the study's, which must be present, or else the latest present.
     let years: BTreeSet<i64> = parsed
         .iter()
@@ -235,13 +258,185 @@ pub(super) fn read_csv(
     Some(FastFlows {
         flows,
         selected_year,
-        detected: Detected {
-            encoding: Encoding::Utf8,
-            bom,
-            delimiter,
-            decimal_comma: false,
-        },
+        detected,
     })
+}
+
+/// Reads flows.parquet if it has the plain layout `generate --parquet` and most tools write:
+/// text ids (BYTE_ARRAY), DOUBLE amounts, an INT32/INT64 year, no nesting. Anything else, or
+/// any value the exact loader would refuse, gives `None`, and the exact loader takes over.
+pub(super) fn read_parquet(
+    path: &std::path::Path,
+    ids: &Ids,
+    study_year: Option<i64>,
+) -> Option<FastFlows> {
+    // The reader may panic on a damaged file; the exact loader then reports it.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_parquet_unguarded(path, ids, study_year)
+    }))
+    .ok()
+    .flatten()
+}
+
+fn read_parquet_unguarded(
+    path: &std::path::Path,
+    ids: &Ids,
+    study_year: Option<i64>,
+) -> Option<FastFlows> {
+    use parquet::basic::Type;
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    let reader = SerializedFileReader::new(std::fs::File::open(path).ok()?).ok()?;
+    let meta = reader.metadata();
+    let schema = meta.file_metadata().schema_descr();
+    let fields = meta.file_metadata().schema().get_fields();
+    if fields.len() != schema.num_columns() {
+        return None;
+    }
+    let mut positions = [usize::MAX; 7];
+    for i in 0..schema.num_columns() {
+        let c = schema.column(i);
+        if c.max_rep_level() != 0 || c.max_def_level() > 1 {
+            return None;
+        }
+        let k = COLUMNS.iter().position(|n| *n == c.name().trim())?;
+        let fits = match k {
+            0..=3 => c.physical_type() == Type::BYTE_ARRAY,
+            4 | 5 => c.physical_type() == Type::DOUBLE,
+            _ => matches!(c.physical_type(), Type::INT32 | Type::INT64),
+        };
+        if !fits || positions[k] != usize::MAX {
+            return None;
+        }
+        positions[k] = i;
+    }
+    if [0, 2, 3, 4, 5].iter().any(|&k| positions[k] == usize::MAX) {
+        return None;
+    }
+    let has_year = positions[6] != usize::MAX;
+    let origins = Interner::default();
+    let supplier_names = Interner::default();
+    let groups = reader.num_row_groups();
+    let parsed: Option<Vec<Chunk>> = (0..groups)
+        .into_par_iter()
+        .map(|g| {
+            let rg = reader.get_row_group(g).ok()?;
+            let n = usize::try_from(rg.metadata().num_rows()).ok()?;
+            let text = |k: usize| -> Option<Vec<Option<parquet::data_type::ByteArray>>> {
+                if positions[k] == usize::MAX {
+                    return Some(vec![None; n]);
+                }
+                column::<parquet::data_type::ByteArrayType>(
+                    rg.get_column_reader(positions[k]).ok()?,
+                    n,
+                )
+            };
+            let number = |k: usize| -> Option<Vec<Option<f64>>> {
+                column::<parquet::data_type::DoubleType>(
+                    rg.get_column_reader(positions[k]).ok()?,
+                    n,
+                )
+            };
+            let year: Vec<Option<i64>> = if !has_year {
+                vec![None; n]
+            } else if schema.column(positions[6]).physical_type() == Type::INT32 {
+                column::<parquet::data_type::Int32Type>(
+                    rg.get_column_reader(positions[6]).ok()?,
+                    n,
+                )?
+                .into_iter()
+                .map(|v| v.map(i64::from))
+                .collect()
+            } else {
+                column::<parquet::data_type::Int64Type>(
+                    rg.get_column_reader(positions[6]).ok()?,
+                    n,
+                )?
+            };
+            let (supplier, name, consumer, product) = (text(0)?, text(1)?, text(2)?, text(3)?);
+            let (quantity, value) = (number(4)?, number(5)?);
+            let mut chunk = Chunk::default();
+            let (mut origin_cache, mut name_cache) = (FxHashMap::default(), FxHashMap::default());
+            for r in 0..n {
+                fn at(c: &[Option<parquet::data_type::ByteArray>], r: usize) -> Option<&[u8]> {
+                    c[r].as_ref().map(|b| b.data())
+                }
+                let cell = |c| at(c, r);
+                let row = Fields {
+                    supplier: cell(&supplier)?,
+                    name: std::str::from_utf8(cell(&name).unwrap_or(b"")).ok()?.trim(),
+                    consumer: cell(&consumer)?,
+                    product: cell(&product)?,
+                    quantity: quantity[r]?,
+                    value: value[r]?,
+                    year: if has_year { Some(year[r]?) } else { None },
+                };
+                chunk.add(
+                    row,
+                    ids,
+                    study_year,
+                    (&origins, &supplier_names),
+                    (&mut origin_cache, &mut name_cache),
+                )?;
+            }
+            Some(chunk)
+        })
+        .collect();
+    let detected = Detected {
+        encoding: Encoding::Utf8,
+        bom: false,
+        delimiter: b',',
+        decimal_comma: false,
+    };
+    finish(
+        parsed?,
+        has_year,
+        study_year,
+        (origins, supplier_names),
+        detected,
+    )
+}
+
+/// All `n` values of one column chunk, `None` for a null.
+fn column<T: parquet::data_type::DataType>(
+    reader: parquet::column::reader::ColumnReader,
+    n: usize,
+) -> Option<Vec<Option<T::T>>>
+where
+    T::T: Clone,
+{
+    let mut typed = T::get_column_reader(reader)?;
+    let (mut values, mut defs) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let mut read = 0;
+    while read < n {
+        let (records, _, _) = typed
+            .read_records(n - read, Some(&mut defs), None, &mut values)
+            .ok()?;
+        if records == 0 {
+            return None;
+        }
+        read += records;
+    }
+    let max_def = typed_max_def(&defs, values.len(), n)?;
+    let mut out = Vec::with_capacity(n);
+    let mut it = values.into_iter();
+    for k in 0..n {
+        if max_def && defs[k] == 0 {
+            out.push(None);
+        } else {
+            out.push(Some(it.next()?));
+        }
+    }
+    Some(out)
+}
+
+/// Whether the column has nulls to place (its definition levels tell, one per row), checked
+/// against the number of values read.
+fn typed_max_def(defs: &[i16], values: usize, n: usize) -> Option<bool> {
+    if defs.is_empty() {
+        return (values == n).then_some(false);
+    }
+    let present = defs.iter().filter(|&&d| d > 0).count();
+    (defs.len() == n && present == values).then_some(true)
 }
 
 /// Sums one group's (value, quantity) pairs, sorted by (value, quantity) in place, as
@@ -338,6 +533,7 @@ fn chunks(data: &[u8]) -> Vec<std::ops::Range<usize>> {
     out
 }
 
+#[derive(Default)]
 struct Chunk {
     rows: Vec<Row>,
     years: BTreeSet<i64>,
@@ -356,49 +552,40 @@ fn trimmed(cell: &[u8]) -> &[u8] {
     cell.trim_ascii()
 }
 
-/// A number as `Cells::number` accepts it for "a number >= 0" with a decimal point.
-fn amount(cell: &[u8]) -> Option<f64> {
-    // Numbers are ASCII: no need to check the whole cell for UTF-8 first.
-    let cell = trimmed(cell);
-    if !cell.is_ascii() {
-        return None;
-    }
-    let v = parse_f64(std::str::from_utf8(cell).ok()?, false)?;
+/// A value `Cells::number` accepts for "a number >= 0".
+fn amount(v: f64) -> Option<f64> {
     let ok = (0.0..=MAX_MAGNITUDE).contains(&v) && (v == 0.0 || v >= MIN_MAGNITUDE);
     ok.then_some(v)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn parse_chunk(
-    data: &[u8],
-    delimiter: u8,
-    width: usize,
-    pos: &[usize; 7],
-    ids: &Ids,
-    study_year: Option<i64>,
-    (origins, names): (&Interner, &Interner),
-) -> Option<Chunk> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(data);
-    let mut record = csv::ByteRecord::new();
-    let mut rows = Vec::with_capacity(data.len() / 48);
-    let mut years = BTreeSet::new();
-    let mut kept_year: Option<i64> = None;
-    let mut origin_cache = FxHashMap::default();
-    let mut name_cache = FxHashMap::default();
-    while reader.read_byte_record(&mut record).ok()? {
-        if record.len() == 1 && text(&record[0])?.is_empty() {
-            continue;
-        }
-        if record.len() != width {
-            return None;
-        }
-        let consumer = *ids.participants.get(trimmed(&record[pos[2]]))?;
-        let product = *ids.products.get(trimmed(&record[pos[3]]))?;
-        let s = trimmed(&record[pos[0]]);
+/// One row's cells, before checking.
+struct Fields<'a> {
+    supplier: &'a [u8],
+    /// Trimmed, UTF-8.
+    name: &'a str,
+    consumer: &'a [u8],
+    product: &'a [u8],
+    quantity: f64,
+    value: f64,
+    year: Option<i64>,
+}
+
+type Caches = FxHashMap<Vec<u8>, u32>;
+
+impl Chunk {
+    /// Checks a row as the exact loader would and keeps it if its year counts; `None` when the
+    /// exact loader would report a problem.
+    fn add(
+        &mut self,
+        f: Fields,
+        ids: &Ids,
+        study_year: Option<i64>,
+        (origins, names): (&Interner, &Interner),
+        (origin_cache, name_cache): (&mut Caches, &mut Caches),
+    ) -> Option<()> {
+        let consumer = *ids.participants.get(trimmed(f.consumer))?;
+        let product = *ids.products.get(trimmed(f.product))?;
+        let s = trimmed(f.supplier);
         let supplier = if s == b"domestic" {
             DOMESTIC
         } else if let Some(origin) = s.strip_prefix(b"import:") {
@@ -406,7 +593,7 @@ fn parse_chunk(
             if !is_origin(origin) {
                 return None;
             }
-            IMPORT + origins.id(&mut origin_cache, origin.as_bytes(), origin)
+            IMPORT + origins.id(origin_cache, origin.as_bytes(), origin)
         } else {
             let i = *ids.participants.get(s)?;
             if i == consumer {
@@ -414,42 +601,28 @@ fn parse_chunk(
             }
             i
         };
-        let quantity = amount(&record[pos[4]])?;
-        let value = amount(&record[pos[5]])?;
-        let name = match pos[1] {
-            usize::MAX => NO_NAME,
-            p if trimmed(&record[p]).is_empty() => NO_NAME,
-            p => {
-                let n = text(&record[p])?;
-                // The exact loader refuses a file with NUL bytes as "not text".
-                if n.contains('\0') {
-                    return None;
-                }
-                if n.is_empty() {
-                    NO_NAME
-                } else {
-                    names.id(&mut name_cache, n.as_bytes(), n)
-                }
-            }
+        let (quantity, value) = (amount(f.quantity)?, amount(f.value)?);
+        let name = if f.name.is_empty() {
+            NO_NAME
+        } else {
+            names.id(name_cache, f.name.as_bytes(), f.name)
         };
-        if pos[6] != usize::MAX {
-            let y = parse_f64(std::str::from_utf8(trimmed(&record[pos[6]])).ok()?, false)
-                .filter(|v| v.fract() == 0.0 && v.abs() < 9.0e15)? as i64;
-            years.insert(y);
+        if let Some(y) = f.year {
+            self.years.insert(y);
             match study_year {
-                Some(sy) if sy != y => continue,
+                Some(sy) if sy != y => return Some(()),
                 Some(_) => {}
-                None => match kept_year {
-                    Some(k) if y < k => continue,
+                None => match self.kept_year {
+                    Some(k) if y < k => return Some(()),
                     Some(k) if y == k => {}
                     _ => {
-                        rows.clear();
-                        kept_year = Some(y);
+                        self.rows.clear();
+                        self.kept_year = Some(y);
                     }
                 },
             }
         }
-        rows.push(Row {
+        self.rows.push(Row {
             product,
             consumer,
             supplier,
@@ -457,10 +630,81 @@ fn parse_chunk(
             value,
             quantity,
         });
+        Some(())
     }
-    Some(Chunk {
-        rows,
-        years,
-        kept_year,
-    })
+}
+
+/// A number cell as text, parsed as `Cells::number` parses it with a decimal point.
+fn number(cell: &[u8]) -> Option<f64> {
+    // Numbers are ASCII: no need to check the whole cell for UTF-8 first.
+    let cell = trimmed(cell);
+    if !cell.is_ascii() {
+        return None;
+    }
+    parse_f64(std::str::from_utf8(cell).ok()?, false)
+}
+
+fn parse_chunk(
+    data: &[u8],
+    delimiter: u8,
+    width: usize,
+    pos: &[usize; 7],
+    ids: &Ids,
+    study_year: Option<i64>,
+    interners: (&Interner, &Interner),
+) -> Option<Chunk> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(data);
+    let mut record = csv::ByteRecord::new();
+    let mut chunk = Chunk {
+        rows: Vec::with_capacity(data.len() / 48),
+        ..Chunk::default()
+    };
+    let (mut origin_cache, mut name_cache) = (FxHashMap::default(), FxHashMap::default());
+    while reader.read_byte_record(&mut record).ok()? {
+        if record.len() == 1 && text(&record[0])?.is_empty() {
+            continue;
+        }
+        if record.len() != width {
+            return None;
+        }
+        let name = match pos[1] {
+            usize::MAX => "",
+            p => {
+                let n = text(&record[p])?;
+                // The exact loader refuses a file with NUL bytes as "not text".
+                if n.contains('\0') {
+                    return None;
+                }
+                n
+            }
+        };
+        let year = match pos[6] {
+            usize::MAX => None,
+            p => Some(
+                parse_f64(std::str::from_utf8(trimmed(&record[p])).ok()?, false)
+                    .filter(|v| v.fract() == 0.0 && v.abs() < 9.0e15)? as i64,
+            ),
+        };
+        let fields = Fields {
+            supplier: &record[pos[0]],
+            name,
+            consumer: &record[pos[2]],
+            product: &record[pos[3]],
+            quantity: number(&record[pos[4]])?,
+            value: number(&record[pos[5]])?,
+            year,
+        };
+        chunk.add(
+            fields,
+            ids,
+            study_year,
+            interners,
+            (&mut origin_cache, &mut name_cache),
+        )?;
+    }
+    Some(chunk)
 }

@@ -116,7 +116,7 @@ pub fn load_with(dir: &Path, opts: DialectOptions) -> Result<Study> {
     match load_folder(dir, opts, true) {
         // The fast path found the flows valid on their own, but something else is wrong: read
         // them again exactly, so that problems that follow from the others are listed too.
-        Err(Error::Data(_)) if super::fast::eligible(opts) => load_folder(dir, opts, false),
+        Err(Error::Data(_)) => load_folder(dir, opts, false),
         r => r,
     }
 }
@@ -190,6 +190,19 @@ fn load_folder(dir: &Path, opts: DialectOptions, fast: bool) -> Result<Study> {
                     ),
                 ));
                     return None;
+                }
+                if fast {
+                    if let (Some(Some(pt)), Some(Some(prt)), Some(c)) =
+                        (read.first(), read.get(1), &config)
+                    {
+                        let (participants, products) = (pt.column_texts(0), prt.column_texts(0));
+                        let ids = super::fast::Ids::new(&participants, &products);
+                        let path = dir.join(FLOWS_PARQUET);
+                        if let Some(f) = super::fast::read_parquet(&path, &ids, c.year) {
+                            fast_flows = Some(f);
+                            return None;
+                        }
+                    }
                 }
                 return super::parquet::read(
                     &dir.join(FLOWS_PARQUET),
