@@ -416,17 +416,13 @@ where
         }
         read += records;
     }
-    let max_def = typed_max_def(&defs, values.len(), n)?;
-    let mut out = Vec::with_capacity(n);
-    let mut it = values.into_iter();
-    for k in 0..n {
-        if max_def && defs[k] == 0 {
-            out.push(None);
-        } else {
-            out.push(Some(it.next()?));
-        }
+    if !typed_max_def(&defs, values.len(), n)? {
+        return Some(values.into_iter().map(Some).collect());
     }
-    Some(out)
+    let mut it = values.into_iter();
+    defs.iter()
+        .map(|&d| if d == 0 { Some(None) } else { it.next().map(Some) })
+        .collect()
 }
 
 /// Whether the column has nulls to place (its definition levels tell, one per row), checked
