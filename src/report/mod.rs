@@ -56,25 +56,19 @@ impl Format {
 /// The selected output files of one analysis, by relative path; deterministic bytes.
 pub fn render(a: &Analysis, lang: Lang, formats: &[Format]) -> Result<crate::output::Files> {
     let has = |f: Format| formats.contains(&f);
-    let mut files = Vec::new();
-    if has(Format::Csv) {
-        files.push(("needs.csv".to_string(), csv::needs(a)?));
-        files.push(("niches.csv".to_string(), csv::niches(a)?));
-        files.push(("import_content.csv".to_string(), csv::import_content(a)?));
-    }
-    if has(Format::Json) {
-        files.push(("niches.json".to_string(), json::niches(a)?));
-        files.push(("compliance.json".to_string(), json::compliance(a)?));
-    }
-    if has(Format::Xlsx) {
-        files.push(("needs.xlsx".to_string(), xlsx::needs(a, lang)?));
-        files.push(("niches.xlsx".to_string(), xlsx::niches(a, lang)?));
-    }
-    if has(Format::Md) {
-        files.push(("report.md".to_string(), markdown::render(a, lang)));
-    }
-    if has(Format::Html) || has(Format::Charts) {
-        let charts = crate::chart::render_all(a, lang)?;
+    // Charts take the longest (a fixed cost of drawing and encoding); draw them while the
+    // tables are written.
+    let wants_charts = has(Format::Html) || has(Format::Charts);
+    let (tables, charts) = rayon::join(
+        || tables(a, lang, formats),
+        || {
+            wants_charts
+                .then(|| crate::chart::render_all(a, lang))
+                .transpose()
+        },
+    );
+    let mut files = tables?;
+    if let Some(charts) = charts? {
         if has(Format::Html) {
             let figures: Vec<html::Figure> = charts
                 .iter()
@@ -92,6 +86,29 @@ pub fn render(a: &Analysis, lang: Lang, formats: &[Format]) -> Result<crate::out
                 files.push((format!("charts/{}.png", c.name), c.png));
             }
         }
+    }
+    Ok(files)
+}
+
+/// The tables and the Markdown report, in a fixed order.
+fn tables(a: &Analysis, lang: Lang, formats: &[Format]) -> Result<crate::output::Files> {
+    let has = |f: Format| formats.contains(&f);
+    let mut files = Vec::new();
+    if has(Format::Csv) {
+        files.push(("needs.csv".to_string(), csv::needs(a)?));
+        files.push(("niches.csv".to_string(), csv::niches(a)?));
+        files.push(("import_content.csv".to_string(), csv::import_content(a)?));
+    }
+    if has(Format::Json) {
+        files.push(("niches.json".to_string(), json::niches(a)?));
+        files.push(("compliance.json".to_string(), json::compliance(a)?));
+    }
+    if has(Format::Xlsx) {
+        files.push(("needs.xlsx".to_string(), xlsx::needs(a, lang)?));
+        files.push(("niches.xlsx".to_string(), xlsx::niches(a, lang)?));
+    }
+    if has(Format::Md) {
+        files.push(("report.md".to_string(), markdown::render(a, lang)));
     }
     Ok(files)
 }

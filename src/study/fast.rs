@@ -421,7 +421,13 @@ where
     }
     let mut it = values.into_iter();
     defs.iter()
-        .map(|&d| if d == 0 { Some(None) } else { it.next().map(Some) })
+        .map(|&d| {
+            if d == 0 {
+                Some(None)
+            } else {
+                it.next().map(Some)
+            }
+        })
         .collect()
 }
 
