@@ -87,6 +87,30 @@ pub struct Phases {
     last: Instant,
 }
 
+/// The progress spinner of a running `analyze` (see `Spinner`), told each phase by `Phases`.
+static SPINNER: std::sync::Mutex<Option<indicatif::ProgressBar>> = std::sync::Mutex::new(None);
+
+/// A spinner on stderr naming what `analyze` is doing; cleared when dropped.
+pub struct Spinner;
+
+impl Spinner {
+    pub fn start() -> Spinner {
+        let pb = indicatif::ProgressBar::new_spinner();
+        pb.enable_steady_tick(std::time::Duration::from_millis(120));
+        pb.set_message("reading the study");
+        *SPINNER.lock().unwrap_or_else(|e| e.into_inner()) = Some(pb);
+        Spinner
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        if let Some(pb) = SPINNER.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            pb.finish_and_clear();
+        }
+    }
+}
+
 impl Phases {
     pub fn new() -> Self {
         Phases {
@@ -96,6 +120,17 @@ impl Phases {
     }
 
     pub fn done(&mut self, phase: &str) {
+        let next = match phase {
+            "hash" => Some("reading the study"),
+            "load" => Some("building the supply graph"),
+            "graph" => Some("searching for needs and niches"),
+            "analysis" => Some("rendering the reports and charts"),
+            "render" => Some("writing the output folder"),
+            _ => None,
+        };
+        if let (Some(next), Some(pb)) = (next, &*SPINNER.lock().unwrap_or_else(|e| e.into_inner())) {
+            pb.set_message(next);
+        }
         if self.on {
             eprintln!(
                 "timing: {phase:<10} {:>8.3} s",

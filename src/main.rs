@@ -46,7 +46,11 @@ fn run(cli: Cli) -> Result<(), Error> {
             let mut format = format;
             format.sort();
             format.dedup();
-            let outcome = nichegraph::analyze(&study, &out, lang, &format, input.options())?;
+            // A spinner naming the phase, on a terminal only: a national study takes seconds.
+            let spinner = (!quiet && std::io::stderr().is_terminal()).then(nichegraph::Spinner::start);
+            let outcome = nichegraph::analyze(&study, &out, lang, &format, input.options());
+            drop(spinner);
+            let outcome = outcome?;
             if !quiet {
                 for w in &outcome.warnings {
                     eprintln!("warning: {w}");

@@ -294,13 +294,13 @@ pub fn render(a: &Analysis, lang: Lang) -> Result<Chart> {
         let tags = a.niches.len().min(MAX_TAGS);
         match lang {
             Lang::Ru => format!(
-                "{scale}. Показаны {} крупнейших участников (по стоимости закупок и поставок, до {MAX_PER_COLUMN} в переделе) из {}, и {tags} первых ниш из {}",
+                "{scale}; показаны {} крупнейших участников (по стоимости закупок и поставок, до {MAX_PER_COLUMN} в переделе) из {}, и {tags} первых ниш из {}",
                 shown_ids.len(),
                 a.chain.len(),
                 a.niches.len()
             ),
             Lang::En => format!(
-                "{scale}. The {} largest participants (by value bought and sold, up to {MAX_PER_COLUMN} per stage) of {} are shown, and the top {tags} niches of {}",
+                "{scale}; the {} largest participants (by value bought and sold, up to {MAX_PER_COLUMN} per stage) of {} are shown, and the top {tags} niches of {}",
                 shown_ids.len(),
                 a.chain.len(),
                 a.niches.len()
