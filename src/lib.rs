@@ -128,7 +128,8 @@ impl Phases {
             "render" => Some("writing the output folder"),
             _ => None,
         };
-        if let (Some(next), Some(pb)) = (next, &*SPINNER.lock().unwrap_or_else(|e| e.into_inner())) {
+        if let (Some(next), Some(pb)) = (next, &*SPINNER.lock().unwrap_or_else(|e| e.into_inner()))
+        {
             pb.set_message(next);
         }
         if self.on {

@@ -47,7 +47,8 @@ fn run(cli: Cli) -> Result<(), Error> {
             format.sort();
             format.dedup();
             // A spinner naming the phase, on a terminal only: a national study takes seconds.
-            let spinner = (!quiet && std::io::stderr().is_terminal()).then(nichegraph::Spinner::start);
+            let spinner =
+                (!quiet && std::io::stderr().is_terminal()).then(nichegraph::Spinner::start);
             let outcome = nichegraph::analyze(&study, &out, lang, &format, input.options());
             drop(spinner);
             let outcome = outcome?;

@@ -52,11 +52,17 @@ pub fn inputs(dir: &Path) -> Vec<Input> {
         "specs.csv",
         "study.toml",
     ] {
-        if let Ok(bytes) = std::fs::read(dir.join(name)) {
+        // Memory-mapped and hashed on every core: flows files reach gigabytes.
+        let path = dir.join(name);
+        let Ok(meta) = std::fs::metadata(&path) else {
+            continue;
+        };
+        let mut hasher = blake3::Hasher::new();
+        if meta.is_file() && hasher.update_mmap_rayon(&path).is_ok() {
             out.push(Input {
                 file: name.to_string(),
-                bytes: bytes.len() as u64,
-                blake3: blake3::hash(&bytes).to_hex().to_string(),
+                bytes: meta.len(),
+                blake3: hasher.finalize().to_hex().to_string(),
             });
         }
     }

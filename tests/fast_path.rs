@@ -117,7 +117,9 @@ fn without_years() {
 /// flows.parquet as `generate --parquet` writes it: read by the fast path, same result.
 #[test]
 fn parquet_fast_and_exact_agree() {
-    for seed in [3u64, 8] {
+    // Several seeds: the column readers run in parallel (a shared file offset once made the
+    // fast path give up, unnoticed, on most files).
+    for seed in [3u64, 8, 11, 17, 23] {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("s");
         let params = Params {

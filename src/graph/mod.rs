@@ -87,20 +87,14 @@ impl SupplyGraph {
             .collect()
     }
 
-    /// Total value each participant buys (all suppliers), by participant index.
+    /// Total value each participant buys (all suppliers), by participant index. Summed in flow
+    /// order: one pass over the flows, which are sorted, so the sum never depends on edge order.
     pub fn purchases(&self, study: &Study) -> Vec<f64> {
-        (0..self.participants)
-            .map(|i| {
-                let mut vals: Vec<(usize, f64)> = self
-                    .graph
-                    .edges_directed(NodeIndex::new(i), Direction::Incoming)
-                    .map(|e| (e.weight().flow, study.flows[e.weight().flow].value_rub))
-                    .collect();
-                // Sum in flow order so the result never depends on edge-list order.
-                vals.sort_by_key(|v| v.0);
-                vals.iter().map(|v| v.1).sum()
-            })
-            .collect()
+        let mut out = vec![0.0; self.participants];
+        for f in &study.flows {
+            out[f.consumer] += f.value_rub;
+        }
+        out
     }
 
     /// What `final_output(reachable_participants(starts))` gives, for many start sets at once:

@@ -285,7 +285,9 @@ fn read_parquet_unguarded(
 ) -> Option<FastFlows> {
     use parquet::basic::Type;
     use parquet::file::reader::{FileReader, SerializedFileReader};
-    let reader = SerializedFileReader::new(std::fs::File::open(path).ok()?).ok()?;
+    // From memory: a `File` shares one offset between the column readers, which run in parallel.
+    let bytes = bytes::Bytes::from(std::fs::read(path).ok()?);
+    let reader = SerializedFileReader::new(bytes).ok()?;
     let meta = reader.metadata();
     let schema = meta.file_metadata().schema_descr();
     let fields = meta.file_metadata().schema().get_fields();
@@ -316,7 +318,7 @@ fn read_parquet_unguarded(
     let origins = Interner::default();
     let supplier_names = Interner::default();
     let groups = reader.num_row_groups();
-    let parsed: Option<Vec<Chunk>> = (0..groups)
+    let parsed: Option<Vec<Vec<Chunk>>> = (0..groups)
         .into_par_iter()
         .map(|g| {
             let rg = reader.get_row_group(g).ok()?;
@@ -336,51 +338,70 @@ fn read_parquet_unguarded(
                     n,
                 )
             };
-            let year: Vec<Option<i64>> = if !has_year {
-                vec![None; n]
-            } else if schema.column(positions[6]).physical_type() == Type::INT32 {
-                column::<parquet::data_type::Int32Type>(
-                    rg.get_column_reader(positions[6]).ok()?,
-                    n,
-                )?
-                .into_iter()
-                .map(|v| v.map(i64::from))
-                .collect()
-            } else {
-                column::<parquet::data_type::Int64Type>(
-                    rg.get_column_reader(positions[6]).ok()?,
-                    n,
-                )?
+            let year = || -> Option<Vec<Option<i64>>> {
+                Some(if !has_year {
+                    vec![None; n]
+                } else if schema.column(positions[6]).physical_type() == Type::INT32 {
+                    column::<parquet::data_type::Int32Type>(
+                        rg.get_column_reader(positions[6]).ok()?,
+                        n,
+                    )?
+                    .into_iter()
+                    .map(|v| v.map(i64::from))
+                    .collect()
+                } else {
+                    column::<parquet::data_type::Int64Type>(
+                        rg.get_column_reader(positions[6]).ok()?,
+                        n,
+                    )?
+                })
             };
-            let (supplier, name, consumer, product) = (text(0)?, text(1)?, text(2)?, text(3)?);
-            let (quantity, value) = (number(4)?, number(5)?);
-            let mut chunk = Chunk::default();
-            let (mut origin_cache, mut name_cache) = (FxHashMap::default(), FxHashMap::default());
-            for r in 0..n {
-                fn at(c: &[Option<parquet::data_type::ByteArray>], r: usize) -> Option<&[u8]> {
-                    c[r].as_ref().map(|b| b.data())
-                }
-                let cell = |c| at(c, r);
-                let row = Fields {
-                    supplier: cell(&supplier)?,
-                    name: std::str::from_utf8(cell(&name).unwrap_or(b"")).ok()?.trim(),
-                    consumer: cell(&consumer)?,
-                    product: cell(&product)?,
-                    quantity: quantity[r]?,
-                    value: value[r]?,
-                    year: if has_year { Some(year[r]?) } else { None },
-                };
-                chunk.add(
-                    row,
-                    ids,
-                    study_year,
-                    (&origins, &supplier_names),
-                    (&mut origin_cache, &mut name_cache),
-                )?;
-            }
-            Some(chunk)
+            // Columns are decoded in parallel, then rows checked in parallel ranges: a file
+            // may hold a single large row group.
+            let (((supplier, name), (consumer, product)), ((quantity, value), year)) = rayon::join(
+                || rayon::join(|| (text(0), text(1)), || (text(2), text(3))),
+                || rayon::join(|| (number(4), number(5)), year),
+            );
+            let (supplier, name, consumer, product) = (supplier?, name?, consumer?, product?);
+            let (quantity, value, year) = (quantity?, value?, year?);
+            const RANGE: usize = 1 << 16;
+            (0..n.div_ceil(RANGE))
+                .into_par_iter()
+                .map(|k| {
+                    let mut chunk = Chunk::default();
+                    let (mut origin_cache, mut name_cache) =
+                        (FxHashMap::default(), FxHashMap::default());
+                    for r in k * RANGE..((k + 1) * RANGE).min(n) {
+                        fn at(
+                            c: &[Option<parquet::data_type::ByteArray>],
+                            r: usize,
+                        ) -> Option<&[u8]> {
+                            c[r].as_ref().map(|b| b.data())
+                        }
+                        let cell = |c| at(c, r);
+                        let row = Fields {
+                            supplier: cell(&supplier)?,
+                            name: std::str::from_utf8(cell(&name).unwrap_or(b"")).ok()?.trim(),
+                            consumer: cell(&consumer)?,
+                            product: cell(&product)?,
+                            quantity: quantity[r]?,
+                            value: value[r]?,
+                            year: if has_year { Some(year[r]?) } else { None },
+                        };
+                        chunk.add(
+                            row,
+                            ids,
+                            study_year,
+                            (&origins, &supplier_names),
+                            (&mut origin_cache, &mut name_cache),
+                        )?;
+                    }
+                    Some(chunk)
+                })
+                .collect::<Option<Vec<Chunk>>>()
         })
         .collect();
+    let parsed: Option<Vec<Chunk>> = parsed.map(|v| v.into_iter().flatten().collect());
     let detected = Detected {
         encoding: Encoding::Utf8,
         bom: false,
