@@ -21,16 +21,10 @@ use rustc_hash::FxHashMap;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Mutex;
 
-/// The flow columns, in `load::FLOWS` order.
-const COLUMNS: [&str; 7] = [
-    "supplier",
-    "supplier_name",
-    "consumer",
-    "product",
-    "quantity",
-    "value_rub",
-    "year",
-];
+/// The flow columns' names, in `load::FLOWS` order (positions below index into it).
+fn columns() -> [&'static str; 7] {
+    super::load::FLOWS.each_ref().map(|c| c.name)
+}
 
 /// Supplier codes below this are participant indices.
 const IMPORT: u32 = 1 << 30;
@@ -137,7 +131,7 @@ pub(super) fn read_csv(
     }
     let delimiter = match opts.delimiter {
         Some(d) => d,
-        None => dialect::delimiter(header_line, "", &COLUMNS).ok()?,
+        None => dialect::delimiter(header_line, "", &columns()).ok()?,
     };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -156,7 +150,7 @@ pub(super) fn read_csv(
     let names: Vec<&str> = header.iter().map(str::trim).collect();
     let mut positions = [usize::MAX; 7];
     for (i, n) in names.iter().enumerate() {
-        let k = COLUMNS.iter().position(|c| c == n)?;
+        let k = columns().iter().position(|c| c == n)?;
         if positions[k] != usize::MAX {
             return None;
         }
@@ -300,7 +294,7 @@ fn read_parquet_unguarded(
         if c.max_rep_level() != 0 || c.max_def_level() > 1 {
             return None;
         }
-        let k = COLUMNS.iter().position(|n| *n == c.name().trim())?;
+        let k = columns().iter().position(|n| *n == c.name().trim())?;
         let fits = match k {
             0..=3 => c.physical_type() == Type::BYTE_ARRAY,
             4 | 5 => c.physical_type() == Type::DOUBLE,

@@ -29,7 +29,7 @@ const PRODUCTS: [Column; 7] = [
     opt("capex_rub_per_unit"),
     opt("min_capacity"),
 ];
-const FLOWS: [Column; 7] = [
+pub(super) const FLOWS: [Column; 7] = [
     req("supplier"),
     opt("supplier_name"),
     req("consumer"),
