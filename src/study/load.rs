@@ -113,10 +113,12 @@ pub fn load(dir: &Path) -> Result<Study> {
 /// Data problems come back as `Error::Data` with every problem found; a missing or unreadable
 /// folder is `Error::Io`. The dialect options apply to CSV files only.
 pub fn load_with(dir: &Path, opts: DialectOptions) -> Result<Study> {
-    match load_folder(dir, opts, true) {
+    let mut used_fast = false;
+    match load_folder(dir, opts, Some(&mut used_fast)) {
         // The fast path found the flows valid on their own, but something else is wrong: read
         // them again exactly, so that problems that follow from the others are listed too.
-        Err(Error::Data(_)) => load_folder(dir, opts, false),
+        // (When the fast path gave up, the exact loader has read the flows already.)
+        Err(Error::Data(_)) if used_fast => load_folder(dir, opts, None),
         r => r,
     }
 }
@@ -125,11 +127,13 @@ pub fn load_with(dir: &Path, opts: DialectOptions) -> Result<Study> {
 /// check that both paths agree.
 #[doc(hidden)]
 pub fn load_exact(dir: &Path, opts: DialectOptions) -> Result<Study> {
-    load_folder(dir, opts, false)
+    load_folder(dir, opts, None)
 }
 
-/// `load_with`, trying the fast path for flows.csv when `fast` is set (see `super::fast`).
-fn load_folder(dir: &Path, opts: DialectOptions, fast: bool) -> Result<Study> {
+/// `load_with`, trying the fast path for the flows when `used_fast` is given (see
+/// `super::fast`); it is set when the fast path read them.
+fn load_folder(dir: &Path, opts: DialectOptions, used_fast: Option<&mut bool>) -> Result<Study> {
+    let fast = used_fast.is_some();
     let meta =
         std::fs::metadata(dir).map_err(|e| Error::io("cannot open the study folder", dir, e))?;
     if meta.is_file() && super::workbook::is_workbook(dir) {
@@ -262,6 +266,9 @@ fn load_folder(dir: &Path, opts: DialectOptions, fast: bool) -> Result<Study> {
     let mut next = || it.next().flatten();
     let tables = [next(), next(), next(), next()];
     crate::Phases::new().done("  read");
+    if let Some(u) = used_fast {
+        *u = fast_flows.is_some();
+    }
     assemble(
         Inputs {
             config,
