@@ -1,5 +1,6 @@
 //! Renderers: each takes the result model and returns bytes; none does I/O.
 
+pub mod columns;
 pub mod csv;
 pub mod html;
 pub mod human;

@@ -9,9 +9,9 @@
 //! `=HYPERLINK(..)` — as a string, so no cell is ever a formula. Missing values stay empty.
 //! The bytes are deterministic: the document's creation time is fixed.
 
-use crate::analysis::{Analysis, Need};
+use crate::analysis::Analysis;
 use crate::error::{Error, Result};
-use crate::report::csv::{NEEDS_COLUMNS, NICHES_COLUMNS};
+use crate::report::columns::{self, Cell, Frame, Kind, Meta};
 use crate::report::Lang;
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
@@ -20,299 +20,20 @@ use rust_xlsxwriter::{
 
 /// `needs.xlsx`: one row per product with flows, the columns of `needs.csv`.
 pub fn needs(a: &Analysis, lang: Lang) -> Result<Vec<u8>> {
-    let rows: Vec<Vec<Cell<'_>>> = a.needs.iter().map(need_row).collect();
     let name = match lang {
         Lang::Ru => "Потребности",
         Lang::En => "Needs",
     };
-    workbook(a, lang, name, &NEEDS_COLUMNS, &rows)
+    workbook(a, lang, name, &columns::needs(a))
 }
 
 /// `niches.xlsx`: one row per niche by rank, the columns of `niches.csv`.
 pub fn niches(a: &Analysis, lang: Lang) -> Result<Vec<u8>> {
-    let rows: Vec<Vec<Cell<'_>>> = a
-        .niches
-        .iter()
-        .map(|niche| {
-            let n = &niche.need;
-            vec![
-                Cell::Num(niche.rank as f64),
-                Cell::Text(n.product.clone()),
-                Cell::Text(n.product_name.clone()),
-                Cell::Num(f64::from(n.stage)),
-                Cell::Text(n.unit.clone()),
-                Cell::Text(flags(n)),
-                Cell::Num(n.demand_qty),
-                Cell::Num(n.demand_rub),
-                Cell::Num(n.import_share),
-                opt(n.cost_premium),
-                Cell::Bool(n.spec_gap),
-                Cell::Num(n.addressable_qty),
-                Cell::Num(n.addressable_rub),
-                Cell::Num(n.investment_rub),
-                Cell::Str(n.investment_basis.as_str()),
-                Cell::Text(join(n.key_consumers.iter().map(|k| k.id.as_str()))),
-                Cell::Text(join(n.regions.iter().map(String::as_str))),
-                Cell::Num(n.downstream_final_rub),
-            ]
-        })
-        .collect();
     let name = match lang {
         Lang::Ru => "Ниши",
         Lang::En => "Niches",
     };
-    workbook(a, lang, name, &NICHES_COLUMNS, &rows)
-}
-
-fn need_row(n: &Need) -> Vec<Cell<'_>> {
-    vec![
-        Cell::Text(n.product.clone()),
-        Cell::Text(n.product_name.clone()),
-        Cell::Num(f64::from(n.stage)),
-        Cell::Text(n.unit.clone()),
-        Cell::Num(n.demand_qty),
-        Cell::Num(n.demand_rub),
-        Cell::Num(n.import_rub),
-        Cell::Num(n.cluster_rub),
-        Cell::Num(n.domestic_rub),
-        Cell::Num(n.import_share),
-        Cell::Num(n.cluster_share),
-        Cell::Num(n.domestic_share),
-        opt(n.avg_price_rub),
-        opt(n.benchmark_price_rub),
-        opt(n.cost_premium),
-        Cell::Bool(n.spec_gap),
-        Cell::Text(flags(n)),
-        Cell::Bool(n.is_niche),
-    ]
-}
-
-/// One cell's value. Text always goes through `write_string`, never as a formula.
-enum Cell<'a> {
-    Text(String),
-    Str(&'a str),
-    Num(f64),
-    Bool(bool),
-    Empty,
-}
-
-impl Cell<'_> {
-    fn text(&self) -> Option<&str> {
-        match self {
-            Cell::Text(s) => Some(s),
-            Cell::Str(s) => Some(s),
-            _ => None,
-        }
-    }
-}
-
-fn opt<'a>(x: Option<f64>) -> Cell<'a> {
-    x.map(Cell::Num).unwrap_or(Cell::Empty)
-}
-
-fn join<'a>(items: impl Iterator<Item = &'a str>) -> String {
-    items.collect::<Vec<_>>().join("|")
-}
-
-fn flags(n: &Need) -> String {
-    join(n.flags.iter().map(|f| f.as_str()))
-}
-
-/// How a column is shown; the stored value is always exact.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    /// Identifiers and names.
-    Text,
-    /// Short codes (`flags`, `investment_basis`).
-    Code,
-    /// Whole numbers: rank, stage.
-    Int,
-    /// Money totals, `# ##0`.
-    Rub,
-    /// Prices per unit: `# ##0`, or with kopecks when fractional.
-    Price,
-    /// Fractions shown as `0.0%`.
-    Share,
-    /// `+0.0%;-0.0%`.
-    Premium,
-    /// Quantities in the product's unit, `# ##0.###` (without a trailing mark when whole).
-    Qty,
-    Bool,
-}
-
-struct Meta {
-    name: &'static str,
-    kind: Kind,
-    ru: &'static str,
-    en: &'static str,
-}
-
-/// Every column of the two tables: its display kind and its meaning.
-const META: &[Meta] = &[
-    Meta {
-        name: "rank",
-        kind: Kind::Int,
-        ru: "Место ниши по addressable_rub (1 — крупнейшая)",
-        en: "Niche rank by addressable_rub (1 = largest)",
-    },
-    Meta {
-        name: "product",
-        kind: Kind::Text,
-        ru: "Код продукта",
-        en: "Product id",
-    },
-    Meta {
-        name: "product_name",
-        kind: Kind::Text,
-        ru: "Наименование продукта",
-        en: "Product name",
-    },
-    Meta {
-        name: "stage",
-        kind: Kind::Int,
-        ru: "Передел: 1 сырьё и детали, 2 компоненты, 3 узлы и агрегаты, 4 конечная продукция",
-        en: "Stage: 1 raw materials and parts, 2 components, 3 units and assemblies, 4 final product",
-    },
-    Meta {
-        name: "unit",
-        kind: Kind::Code,
-        ru: "Натуральная единица измерения продукта",
-        en: "The product's natural unit",
-    },
-    Meta {
-        name: "demand_qty",
-        kind: Kind::Qty,
-        ru: "Годовой спрос участников в натуральных единицах",
-        en: "Participants' annual demand, in units",
-    },
-    Meta {
-        name: "demand_rub",
-        kind: Kind::Rub,
-        ru: "Годовой спрос участников, руб.",
-        en: "Participants' annual demand, RUB",
-    },
-    Meta {
-        name: "import_rub",
-        kind: Kind::Rub,
-        ru: "Закупки по импорту, руб.",
-        en: "Bought abroad, RUB",
-    },
-    Meta {
-        name: "cluster_rub",
-        kind: Kind::Rub,
-        ru: "Закупки у участников кластера, руб.",
-        en: "Bought from cluster participants, RUB",
-    },
-    Meta {
-        name: "domestic_rub",
-        kind: Kind::Rub,
-        ru: "Закупки у российских поставщиков вне кластера, руб.",
-        en: "Bought from Russian suppliers outside the cluster, RUB",
-    },
-    Meta {
-        name: "import_share",
-        kind: Kind::Share,
-        ru: "Доля импорта: import_rub / demand_rub",
-        en: "Import share: import_rub / demand_rub",
-    },
-    Meta {
-        name: "cluster_share",
-        kind: Kind::Share,
-        ru: "Доля кооперации: cluster_rub / demand_rub",
-        en: "Cooperation share: cluster_rub / demand_rub",
-    },
-    Meta {
-        name: "domestic_share",
-        kind: Kind::Share,
-        ru: "Доля российских поставщиков вне кластера: domestic_rub / demand_rub",
-        en: "Share of Russian suppliers outside the cluster: domestic_rub / demand_rub",
-    },
-    Meta {
-        name: "avg_price_rub",
-        kind: Kind::Price,
-        ru: "Средняя цена за единицу: demand_rub / demand_qty (пусто при нулевом объёме)",
-        en: "Average price per unit: demand_rub / demand_qty (empty when the quantity is 0)",
-    },
-    Meta {
-        name: "benchmark_price_rub",
-        kind: Kind::Price,
-        ru: "Эталонная цена за единицу (мировая или лучшая рыночная)",
-        en: "Benchmark price per unit (world or best market price)",
-    },
-    Meta {
-        name: "cost_premium",
-        kind: Kind::Premium,
-        ru: "Переплата к эталону: avg_price_rub / benchmark_price_rub − 1",
-        en: "Premium over the benchmark: avg_price_rub / benchmark_price_rub − 1",
-    },
-    Meta {
-        name: "spec_gap",
-        kind: Kind::Bool,
-        ru: "Есть невыполненное техническое требование потребителя (specs.csv)",
-        en: "A consumer's technical requirement is not met (specs.csv)",
-    },
-    Meta {
-        name: "flags",
-        kind: Kind::Code,
-        ru: "Признаки ниши через |: import — доля импорта, cost — переплата, spec — технические требования",
-        en: "Niche flags joined with |: import (import share), cost (premium), spec (requirements)",
-    },
-    Meta {
-        name: "is_niche",
-        kind: Kind::Bool,
-        ru: "Потребность является инвестиционной нишей",
-        en: "The need is an investment niche",
-    },
-    Meta {
-        name: "addressable_qty",
-        kind: Kind::Qty,
-        ru: "Объём, который может занять новое производство, в натуральных единицах",
-        en: "Volume a new production could serve, in units",
-    },
-    Meta {
-        name: "addressable_rub",
-        kind: Kind::Rub,
-        ru: "Объём для нового производства, руб.: demand_rub при флагах cost или spec, иначе import_rub",
-        en: "Volume for a new production, RUB: demand_rub with the cost or spec flag, else import_rub",
-    },
-    Meta {
-        name: "investment_rub",
-        kind: Kind::Rub,
-        ru: "Предполагаемый объём инвестиций, руб.",
-        en: "Estimated investment, RUB",
-    },
-    Meta {
-        name: "investment_basis",
-        kind: Kind::Code,
-        ru: "Основа оценки инвестиций: capex — капзатраты на единицу мощности, intensity — капиталоёмкость",
-        en: "Investment basis: capex (capital cost per unit of capacity) or intensity (capital intensity)",
-    },
-    Meta {
-        name: "key_consumers",
-        kind: Kind::Text,
-        ru: "Ключевые потребители (коды участников через |): не более 5, дающие 80 % спроса",
-        en: "Key consumers (participant ids joined with |): at most 5 making up 80% of demand",
-    },
-    Meta {
-        name: "regions",
-        kind: Kind::Text,
-        ru: "Регионы ключевых потребителей через |",
-        en: "Regions of the key consumers, joined with |",
-    },
-    Meta {
-        name: "downstream_final_rub",
-        kind: Kind::Rub,
-        ru: "Выпуск конечных производителей, достижимых от потребителей по цепочке поставок, руб.",
-        en: "Output of the final producers reachable from the consumers along the supply chain, RUB",
-    },
-];
-
-fn meta(name: &str) -> Result<&'static Meta> {
-    META.iter().find(|m| m.name == name).ok_or_else(|| {
-        Error::Other(format!(
-            "cannot render XLSX: no description of column {name}"
-        ))
-    })
+    workbook(a, lang, name, &columns::niches(a))
 }
 
 fn xe(e: XlsxError) -> Error {
@@ -368,6 +89,7 @@ impl Formats {
             Kind::Premium => &self.premium,
             Kind::Qty if whole => &self.rub,
             Kind::Qty => &self.qty_frac,
+            Kind::Years => &self.number,
             Kind::Text | Kind::Code | Kind::Bool => &self.number,
         }
     }
@@ -383,37 +105,23 @@ fn properties(a: &Analysis) -> Result<DocProperties> {
         .set_creation_datetime(&created))
 }
 
-fn workbook(
-    a: &Analysis,
-    lang: Lang,
-    sheet: &str,
-    columns: &[&str],
-    rows: &[Vec<Cell<'_>>],
-) -> Result<Vec<u8>> {
-    let metas = columns
-        .iter()
-        .map(|c| meta(c))
-        .collect::<Result<Vec<_>>>()?;
+fn workbook(a: &Analysis, lang: Lang, sheet: &str, frame: &Frame) -> Result<Vec<u8>> {
+    let (metas, rows) = (&frame.columns, &frame.rows);
     let f = Formats::new();
     let mut wb = Workbook::new();
     wb.set_properties(&properties(a)?);
 
     let ws = wb.add_worksheet();
     ws.set_name(sheet).map_err(xe)?;
-    data_sheet(ws, &f, &metas, rows)?;
+    data_sheet(ws, &f, metas, rows)?;
 
     let ws = wb.add_worksheet();
-    about_sheet(ws, &f, a, lang, sheet, rows.len(), &metas)?;
+    about_sheet(ws, &f, a, lang, sheet, rows.len(), metas)?;
 
     wb.save_to_buffer().map_err(xe)
 }
 
-fn data_sheet(
-    ws: &mut Worksheet,
-    f: &Formats,
-    metas: &[&Meta],
-    rows: &[Vec<Cell<'_>>],
-) -> Result<()> {
+fn data_sheet(ws: &mut Worksheet, f: &Formats, metas: &[&Meta], rows: &[Vec<Cell>]) -> Result<()> {
     let last_col = u16::try_from(metas.len().saturating_sub(1))
         .map_err(|_| Error::Other("cannot render XLSX: too many columns".into()))?;
     let last_row = u32::try_from(rows.len())
@@ -437,8 +145,7 @@ fn data_sheet(
         for (c, (cell, m)) in row.iter().zip(metas).enumerate() {
             let col = c as u16;
             let shown = match cell {
-                Cell::Text(_) | Cell::Str(_) => {
-                    let s = cell.text().unwrap_or_default();
+                Cell::Text(s) => {
                     ws.write_string(r, col, s).map_err(xe)?;
                     s.chars().count()
                 }
@@ -664,6 +371,13 @@ fn kind_text(kind: Kind, lang: Lang) -> &'static str {
                 "in the product's unit"
             }
         }
+        Kind::Years => {
+            if ru {
+                "лет"
+            } else {
+                "years"
+            }
+        }
         Kind::Bool => {
             if ru {
                 "ИСТИНА/ЛОЖЬ"
@@ -677,6 +391,8 @@ fn kind_text(kind: Kind, lang: Lang) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::Need;
+    use crate::report::columns::{NEEDS as NEEDS_COLUMNS, NICHES as NICHES_COLUMNS};
     use calamine::{open_workbook_from_rs, Data, Range, Reader, Xlsx};
     use std::io::Cursor;
 
@@ -769,8 +485,11 @@ mod tests {
     #[test]
     fn every_column_has_a_description() {
         for name in NEEDS_COLUMNS.iter().chain(NICHES_COLUMNS.iter()) {
-            let m = meta(name).unwrap();
-            assert!(!m.ru.is_empty() && !m.en.is_empty());
+            let m = columns::NEED_COLUMNS
+                .iter()
+                .find(|c| c.meta.name == *name)
+                .unwrap();
+            assert!(!m.meta.ru.is_empty() && !m.meta.en.is_empty());
         }
         let a = sample();
         let bytes = niches(&a, Lang::Ru).unwrap();

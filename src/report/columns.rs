@@ -1,0 +1,527 @@
+//! The one dictionary of output columns: for every column of every output table, its SPEC name,
+//! its kind (which fixes its type and its display), its Russian and English description, and how
+//! its value is read from the result model.
+//!
+//! The CSV and XLSX writers (and any later format) render a [`Frame`], which this module builds
+//! from the dictionary, so a column is defined in exactly one place: adding one is one entry in
+//! a dictionary and its name in a table's list.
+
+use crate::analysis::{Analysis, ImportContent, Need, Niche};
+
+/// What a column holds; fixes its type in typed formats and how it is shown to people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Identifiers and names.
+    Text,
+    /// Short codes (`flags`, `investment_basis`).
+    Code,
+    /// Whole numbers: rank, stage, year.
+    Int,
+    /// Money totals, `# ##0`.
+    Rub,
+    /// Prices per unit: `# ##0`, or with kopecks when fractional.
+    Price,
+    /// Fractions shown as `0.0%`.
+    Share,
+    /// Signed fractions shown as `+0.0%;-0.0%`.
+    Premium,
+    /// Quantities in the product's unit, `# ##0.###`.
+    Qty,
+    /// Years, as a plain number.
+    Years,
+    Bool,
+}
+
+/// One value. Whole numbers are `Num` too: their column's kind says they are whole.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Num(f64),
+    Bool(bool),
+    Empty,
+}
+
+impl Cell {
+    pub fn text(s: &str) -> Cell {
+        Cell::Text(s.to_string())
+    }
+
+    pub fn opt(x: Option<f64>) -> Cell {
+        x.map(Cell::Num).unwrap_or(Cell::Empty)
+    }
+
+    /// Items joined with `|`, the SPEC's list form.
+    pub fn list<'a>(items: impl IntoIterator<Item = &'a str>) -> Cell {
+        Cell::Text(items.into_iter().collect::<Vec<_>>().join("|"))
+    }
+}
+
+/// A column's name and meaning.
+#[derive(Debug)]
+pub struct Meta {
+    pub name: &'static str,
+    pub kind: Kind,
+    pub ru: &'static str,
+    pub en: &'static str,
+}
+
+/// A column: its meaning and `get`, the function that reads its value from a row.
+pub struct Column<G: 'static> {
+    pub meta: Meta,
+    pub get: G,
+}
+
+/// How a needs or niches column reads a row: the need, and its niche when it is one.
+pub type NeedGetter = fn(&Need, Option<&Niche>) -> Cell;
+
+/// A table ready to write: its columns' meanings and its rows of cells, in order.
+pub struct Frame {
+    pub columns: Vec<&'static Meta>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Frame {
+    pub fn names(&self) -> Vec<&'static str> {
+        self.columns.iter().map(|m| m.name).collect()
+    }
+
+    fn build<G, R>(
+        dict: &'static [Column<G>],
+        names: &[&str],
+        rows: impl Iterator<Item = R>,
+        read: impl Fn(&G, &R) -> Cell,
+    ) -> Frame {
+        let cols: Vec<&'static Column<G>> = names.iter().map(|n| column(dict, n)).collect();
+        Frame {
+            columns: cols.iter().map(|c| &c.meta).collect(),
+            rows: rows
+                .map(|r| cols.iter().map(|c| read(&c.get, &r)).collect())
+                .collect(),
+        }
+    }
+}
+
+/// The column of that name; the table lists are checked against the dictionaries by a test, so
+/// a missing name is a bug in this file, caught before release.
+fn column<G>(dict: &'static [Column<G>], name: &str) -> &'static Column<G> {
+    match dict.iter().find(|c| c.meta.name == name) {
+        Some(c) => c,
+        None => panic!("output column {name} is not in the column dictionary"),
+    }
+}
+
+/// `needs.csv` / `needs.xlsx`, in SPEC order.
+pub const NEEDS: [&str; 18] = [
+    "product",
+    "product_name",
+    "stage",
+    "unit",
+    "demand_qty",
+    "demand_rub",
+    "import_rub",
+    "cluster_rub",
+    "domestic_rub",
+    "import_share",
+    "cluster_share",
+    "domestic_share",
+    "avg_price_rub",
+    "benchmark_price_rub",
+    "cost_premium",
+    "spec_gap",
+    "flags",
+    "is_niche",
+];
+
+/// `niches.csv` / `niches.xlsx`, in SPEC order.
+pub const NICHES: [&str; 18] = [
+    "rank",
+    "product",
+    "product_name",
+    "stage",
+    "unit",
+    "flags",
+    "demand_qty",
+    "demand_rub",
+    "import_share",
+    "cost_premium",
+    "spec_gap",
+    "addressable_qty",
+    "addressable_rub",
+    "investment_rub",
+    "investment_basis",
+    "key_consumers",
+    "regions",
+    "downstream_final_rub",
+];
+
+/// `import_content.csv`, in SPEC order.
+pub const IMPORT_CONTENT: [&str; 7] = [
+    "participant",
+    "name",
+    "stage",
+    "output_rub",
+    "estimated_output",
+    "direct_import_share",
+    "total_import_share",
+];
+
+pub fn needs(a: &Analysis) -> Frame {
+    Frame::build(NEED_COLUMNS, &NEEDS, a.needs.iter(), |get, n| get(n, None))
+}
+
+pub fn niches(a: &Analysis) -> Frame {
+    Frame::build(NEED_COLUMNS, &NICHES, a.niches.iter(), |get, n| {
+        get(&n.need, Some(n))
+    })
+}
+
+pub fn import_content(a: &Analysis) -> Frame {
+    Frame::build(
+        IMPORT_CONTENT_COLUMNS,
+        &IMPORT_CONTENT,
+        a.import_content.iter(),
+        |get, r| get(r),
+    )
+}
+
+const fn meta(name: &'static str, kind: Kind, ru: &'static str, en: &'static str) -> Meta {
+    Meta { name, kind, ru, en }
+}
+
+fn flags(n: &Need) -> Cell {
+    Cell::list(n.flags.iter().map(|f| f.as_str()))
+}
+
+/// Every column of the needs and niches tables.
+pub static NEED_COLUMNS: &[Column<NeedGetter>] = &[
+    Column {
+        meta: meta(
+            "rank",
+            Kind::Int,
+            "Место ниши по addressable_rub (1 — крупнейшая)",
+            "Niche rank by addressable_rub (1 = largest)",
+        ),
+        get: |_, niche| niche.map_or(Cell::Empty, |n| Cell::Num(n.rank as f64)),
+    },
+    Column {
+        meta: meta("product", Kind::Text, "Код продукта", "Product id"),
+        get: |n, _| Cell::text(&n.product),
+    },
+    Column {
+        meta: meta(
+            "product_name",
+            Kind::Text,
+            "Наименование продукта",
+            "Product name",
+        ),
+        get: |n, _| Cell::text(&n.product_name),
+    },
+    Column {
+        meta: meta(
+            "stage",
+            Kind::Int,
+            "Передел: 1 сырьё и детали, 2 компоненты, 3 узлы и агрегаты, 4 конечная продукция",
+            "Stage: 1 raw materials and parts, 2 components, 3 units and assemblies, 4 final product",
+        ),
+        get: |n, _| Cell::Num(f64::from(n.stage)),
+    },
+    Column {
+        meta: meta(
+            "unit",
+            Kind::Code,
+            "Натуральная единица измерения продукта",
+            "The product's natural unit",
+        ),
+        get: |n, _| Cell::text(&n.unit),
+    },
+    Column {
+        meta: meta(
+            "demand_qty",
+            Kind::Qty,
+            "Годовой спрос участников в натуральных единицах",
+            "Participants' annual demand, in units",
+        ),
+        get: |n, _| Cell::Num(n.demand_qty),
+    },
+    Column {
+        meta: meta(
+            "demand_rub",
+            Kind::Rub,
+            "Годовой спрос участников, руб.",
+            "Participants' annual demand, RUB",
+        ),
+        get: |n, _| Cell::Num(n.demand_rub),
+    },
+    Column {
+        meta: meta(
+            "import_rub",
+            Kind::Rub,
+            "Закупки по импорту, руб.",
+            "Bought abroad, RUB",
+        ),
+        get: |n, _| Cell::Num(n.import_rub),
+    },
+    Column {
+        meta: meta(
+            "cluster_rub",
+            Kind::Rub,
+            "Закупки у участников кластера, руб.",
+            "Bought from cluster participants, RUB",
+        ),
+        get: |n, _| Cell::Num(n.cluster_rub),
+    },
+    Column {
+        meta: meta(
+            "domestic_rub",
+            Kind::Rub,
+            "Закупки у российских поставщиков вне кластера, руб.",
+            "Bought from Russian suppliers outside the cluster, RUB",
+        ),
+        get: |n, _| Cell::Num(n.domestic_rub),
+    },
+    Column {
+        meta: meta(
+            "import_share",
+            Kind::Share,
+            "Доля импорта: import_rub / demand_rub",
+            "Import share: import_rub / demand_rub",
+        ),
+        get: |n, _| Cell::Num(n.import_share),
+    },
+    Column {
+        meta: meta(
+            "cluster_share",
+            Kind::Share,
+            "Доля кооперации: cluster_rub / demand_rub",
+            "Cooperation share: cluster_rub / demand_rub",
+        ),
+        get: |n, _| Cell::Num(n.cluster_share),
+    },
+    Column {
+        meta: meta(
+            "domestic_share",
+            Kind::Share,
+            "Доля российских поставщиков вне кластера: domestic_rub / demand_rub",
+            "Share of Russian suppliers outside the cluster: domestic_rub / demand_rub",
+        ),
+        get: |n, _| Cell::Num(n.domestic_share),
+    },
+    Column {
+        meta: meta(
+            "avg_price_rub",
+            Kind::Price,
+            "Средняя цена за единицу: demand_rub / demand_qty (пусто при нулевом объёме)",
+            "Average price per unit: demand_rub / demand_qty (empty when the quantity is 0)",
+        ),
+        get: |n, _| Cell::opt(n.avg_price_rub),
+    },
+    Column {
+        meta: meta(
+            "benchmark_price_rub",
+            Kind::Price,
+            "Эталонная цена за единицу (мировая или лучшая рыночная)",
+            "Benchmark price per unit (world or best market price)",
+        ),
+        get: |n, _| Cell::opt(n.benchmark_price_rub),
+    },
+    Column {
+        meta: meta(
+            "cost_premium",
+            Kind::Premium,
+            "Переплата к эталону: avg_price_rub / benchmark_price_rub − 1",
+            "Premium over the benchmark: avg_price_rub / benchmark_price_rub − 1",
+        ),
+        get: |n, _| Cell::opt(n.cost_premium),
+    },
+    Column {
+        meta: meta(
+            "spec_gap",
+            Kind::Bool,
+            "Есть невыполненное техническое требование потребителя (specs.csv)",
+            "A consumer's technical requirement is not met (specs.csv)",
+        ),
+        get: |n, _| Cell::Bool(n.spec_gap),
+    },
+    Column {
+        meta: meta(
+            "flags",
+            Kind::Code,
+            "Признаки ниши через |: import — доля импорта, cost — переплата, spec — технические требования",
+            "Niche flags joined with |: import (import share), cost (premium), spec (requirements)",
+        ),
+        get: |n, _| flags(n),
+    },
+    Column {
+        meta: meta(
+            "is_niche",
+            Kind::Bool,
+            "Потребность является инвестиционной нишей",
+            "The need is an investment niche",
+        ),
+        get: |n, _| Cell::Bool(n.is_niche),
+    },
+    Column {
+        meta: meta(
+            "addressable_qty",
+            Kind::Qty,
+            "Объём, который может занять новое производство, в натуральных единицах",
+            "Volume a new production could serve, in units",
+        ),
+        get: |n, _| Cell::Num(n.addressable_qty),
+    },
+    Column {
+        meta: meta(
+            "addressable_rub",
+            Kind::Rub,
+            "Объём для нового производства, руб.: demand_rub при флагах cost или spec, иначе import_rub",
+            "Volume for a new production, RUB: demand_rub with the cost or spec flag, else import_rub",
+        ),
+        get: |n, _| Cell::Num(n.addressable_rub),
+    },
+    Column {
+        meta: meta(
+            "investment_rub",
+            Kind::Rub,
+            "Предполагаемый объём инвестиций, руб.",
+            "Estimated investment, RUB",
+        ),
+        get: |n, _| Cell::Num(n.investment_rub),
+    },
+    Column {
+        meta: meta(
+            "investment_basis",
+            Kind::Code,
+            "Основа оценки инвестиций: capex — капзатраты на единицу мощности, intensity — капиталоёмкость",
+            "Investment basis: capex (capital cost per unit of capacity) or intensity (capital intensity)",
+        ),
+        get: |n, _| Cell::text(n.investment_basis.as_str()),
+    },
+    Column {
+        meta: meta(
+            "key_consumers",
+            Kind::Text,
+            "Ключевые потребители (коды участников через |): не более 5, дающие 80 % спроса",
+            "Key consumers (participant ids joined with |): at most 5 making up 80% of demand",
+        ),
+        get: |n, _| Cell::list(n.key_consumers.iter().map(|k| k.id.as_str())),
+    },
+    Column {
+        meta: meta(
+            "regions",
+            Kind::Text,
+            "Регионы ключевых потребителей через |",
+            "Regions of the key consumers, joined with |",
+        ),
+        get: |n, _| Cell::list(n.regions.iter().map(String::as_str)),
+    },
+    Column {
+        meta: meta(
+            "downstream_final_rub",
+            Kind::Rub,
+            "Выпуск конечных производителей, достижимых от потребителей по цепочке поставок, руб.",
+            "Output of the final producers reachable from the consumers along the supply chain, RUB",
+        ),
+        get: |n, _| Cell::Num(n.downstream_final_rub),
+    },
+];
+
+/// Every column of the import content table.
+pub static IMPORT_CONTENT_COLUMNS: &[Column<fn(&ImportContent) -> Cell>] = &[
+    Column {
+        meta: meta("participant", Kind::Text, "Код участника", "Participant id"),
+        get: |r| Cell::text(&r.participant),
+    },
+    Column {
+        meta: meta(
+            "name",
+            Kind::Text,
+            "Наименование участника",
+            "Participant name",
+        ),
+        get: |r| Cell::text(&r.name),
+    },
+    Column {
+        meta: meta(
+            "stage",
+            Kind::Int,
+            "Передел участника (пусто, если не задан)",
+            "The participant's stage (empty when not set)",
+        ),
+        get: |r| Cell::opt(r.stage.map(f64::from)),
+    },
+    Column {
+        meta: meta(
+            "output_rub",
+            Kind::Rub,
+            "Выпуск участника, руб. (при отсутствии — его закупки)",
+            "The participant's output, RUB (its purchases when output is missing)",
+        ),
+        get: |r| Cell::Num(r.output_rub),
+    },
+    Column {
+        meta: meta(
+            "estimated_output",
+            Kind::Bool,
+            "Выпуск оценён по закупкам",
+            "Output estimated from purchases",
+        ),
+        get: |r| Cell::Bool(r.estimated_output),
+    },
+    Column {
+        meta: meta(
+            "direct_import_share",
+            Kind::Share,
+            "Прямая доля импорта на рубль выпуска",
+            "Direct imports per rub of output",
+        ),
+        get: |r| Cell::Num(r.direct_import_share),
+    },
+    Column {
+        meta: meta(
+            "total_import_share",
+            Kind::Share,
+            "Полная (скрытая) доля импорта по всей цепочке на рубль выпуска",
+            "Total (hidden) imports along the whole chain per rub of output",
+        ),
+        get: |r| Cell::Num(r.total_import_share),
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_table_column_is_in_its_dictionary_once() {
+        fn check<G>(dict: &[Column<G>], names: &[&str]) {
+            for n in names {
+                let count = dict.iter().filter(|c| c.meta.name == *n).count();
+                assert_eq!(count, 1, "{n}");
+            }
+            for c in dict {
+                assert!(
+                    !c.meta.ru.is_empty() && !c.meta.en.is_empty(),
+                    "{}",
+                    c.meta.name
+                );
+            }
+        }
+        check(NEED_COLUMNS, &NEEDS);
+        check(NEED_COLUMNS, &NICHES);
+        check(IMPORT_CONTENT_COLUMNS, &IMPORT_CONTENT);
+    }
+
+    #[test]
+    fn every_dictionary_column_is_in_a_table() {
+        for c in NEED_COLUMNS {
+            assert!(
+                NEEDS.contains(&c.meta.name) || NICHES.contains(&c.meta.name),
+                "{}",
+                c.meta.name
+            );
+        }
+        for c in IMPORT_CONTENT_COLUMNS {
+            assert!(IMPORT_CONTENT.contains(&c.meta.name), "{}", c.meta.name);
+        }
+    }
+}
