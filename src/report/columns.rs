@@ -74,6 +74,9 @@ pub struct Column<G: 'static> {
 /// How a needs or niches column reads a row: the need, and its niche when it is one.
 pub type NeedGetter = fn(&Need, Option<&Niche>) -> Cell;
 
+/// How a column of a table with one model struct per row reads a row.
+pub type RowGetter<R> = fn(&R) -> Cell;
+
 /// A table ready to write: its columns' meanings and its rows of cells, in order.
 pub struct Frame {
     pub columns: Vec<&'static Meta>,
@@ -426,7 +429,7 @@ pub static NEED_COLUMNS: &[Column<NeedGetter>] = &[
 ];
 
 /// Every column of the import content table.
-pub static IMPORT_CONTENT_COLUMNS: &[Column<fn(&ImportContent) -> Cell>] = &[
+pub static IMPORT_CONTENT_COLUMNS: &[Column<RowGetter<ImportContent>>] = &[
     Column {
         meta: meta("participant", Kind::Text, "Код участника", "Participant id"),
         get: |r| Cell::text(&r.participant),
