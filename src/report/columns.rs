@@ -490,6 +490,75 @@ pub static IMPORT_CONTENT_COLUMNS: &[Column<RowGetter<ImportContent>>] = &[
     },
 ];
 
+/// One output table for the docs: its file names, its columns in order, and its dictionary.
+struct Documented {
+    files: &'static str,
+    names: &'static [&'static str],
+    metas: fn(&str) -> &'static Meta,
+}
+
+fn kind_doc(k: Kind) -> &'static str {
+    match k {
+        Kind::Text => "text",
+        Kind::Code => "code (text)",
+        Kind::Int => "integer",
+        Kind::Rub => "number, rub",
+        Kind::Price => "number, rub per unit",
+        Kind::Share => "fraction (0.7 = 70 %)",
+        Kind::Premium => "signed fraction",
+        Kind::Qty => "number, in the product's unit",
+        Kind::Years => "number, years",
+        Kind::Bool => "boolean",
+    }
+}
+
+/// docs/COLUMNS.md: every output table's columns, generated from this dictionary (a test keeps
+/// the committed file current).
+pub fn doc() -> String {
+    let tables = [
+        Documented {
+            files: "needs.csv, needs.xlsx, needs.parquet",
+            names: &NEEDS,
+            metas: |n| &column(NEED_COLUMNS, n).meta,
+        },
+        Documented {
+            files: "niches.csv, niches.xlsx, niches.parquet",
+            names: &NICHES,
+            metas: |n| &column(NEED_COLUMNS, n).meta,
+        },
+        Documented {
+            files: "import_content.csv, import_content.parquet",
+            names: &IMPORT_CONTENT,
+            metas: |n| &column(IMPORT_CONTENT_COLUMNS, n).meta,
+        },
+    ];
+    let mut out = String::from(
+        "# Output columns\n\n\
+         Generated from `src/report/columns.rs` (the one definition of every output column) by \
+         `NICHEGRAPH_UPDATE_DOCS=1 cargo test --lib columns`; do not edit by hand. Types: CSV \
+         writes numbers in their shortest exact form and leaves a missing value empty; XLSX keeps \
+         the same typed values; Parquet stores text as strings, integers as Int64, other \
+         numbers as Float64 and booleans as Boolean, with null for a missing value.\n",
+    );
+    for t in tables {
+        out.push_str(&format!(
+            "\n## {}\n\n| column | type | meaning | по-русски |\n|---|---|---|---|\n",
+            t.files
+        ));
+        for n in t.names {
+            let m = (t.metas)(n);
+            out.push_str(&format!(
+                "| `{}` | {} | {} | {} |\n",
+                m.name,
+                kind_doc(m.kind),
+                m.en.replace('|', "\\|"),
+                m.ru.replace('|', "\\|")
+            ));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -526,5 +595,19 @@ mod tests {
         for c in IMPORT_CONTENT_COLUMNS {
             assert!(IMPORT_CONTENT.contains(&c.meta.name), "{}", c.meta.name);
         }
+    }
+
+    #[test]
+    fn the_columns_doc_is_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/COLUMNS.md");
+        let want = doc();
+        if std::env::var_os("NICHEGRAPH_UPDATE_DOCS").is_some() {
+            std::fs::write(&path, &want).expect("docs/COLUMNS.md is writable");
+        }
+        let got = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            got == want,
+            "docs/COLUMNS.md is out of date: run NICHEGRAPH_UPDATE_DOCS=1 cargo test --lib columns"
+        );
     }
 }
