@@ -506,3 +506,71 @@ fn mixed_decimal_marks_ask_for_an_option() {
         .code(65)
         .stderr(predicates::str::contains("--decimal-comma"));
 }
+
+/// Words like `tensile_strength_gpa` or `industrial_count_min`: letters or digits joined by
+/// underscores.
+fn snake_case_words(text: &str) -> Vec<String> {
+    let text = text.replace("\\_", "_");
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| {
+            let parts: Vec<&str> = w.split('_').collect();
+            parts.len() > 1 && parts.iter().all(|p| !p.is_empty())
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// The text a reader sees in an HTML page: tags, the style sheet and entities removed.
+fn html_text(html: &str) -> String {
+    let html = match (html.find("<style>"), html.find("</style>")) {
+        (Some(a), Some(b)) if a < b => format!("{}{}", &html[..a], &html[b..]),
+        _ => html.to_string(),
+    };
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+}
+
+#[test]
+fn reports_name_no_code_identifiers() {
+    assert_eq!(
+        snake_case_words("a `tensile_strength_gpa` b industrial\\_count\\_min = 10, ok_"),
+        vec!["tensile_strength_gpa", "industrial_count_min"]
+    );
+    for name in ["composites-without-borders", "auto-components"] {
+        for lang in ["ru", "en"] {
+            let out = tempfile::tempdir().unwrap();
+            analyze(&sample(name), out.path(), &["--lang", lang], "2");
+            let folder = out.path().join(name);
+            let md = std::fs::read_to_string(folder.join("report.md")).unwrap();
+            let html = std::fs::read_to_string(folder.join("report.html")).unwrap();
+            assert_eq!(
+                snake_case_words(&md),
+                Vec::<String>::new(),
+                "{name} {lang} report.md"
+            );
+            assert_eq!(
+                snake_case_words(&html_text(&html)),
+                Vec::<String>::new(),
+                "{name} {lang} report.html"
+            );
+            // No flag codes either: the needs table names them in words.
+            assert!(!html.contains("import|spec") && !html.contains("| spec |"));
+        }
+    }
+}

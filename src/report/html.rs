@@ -9,7 +9,7 @@ use super::human::{pct, qty, rub, Lang};
 use super::markdown::{esc as md_esc, sections};
 use crate::analysis::Analysis;
 use base64::Engine;
-use pulldown_cmark::{Event, Options, Parser};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use std::fmt::Write;
 
 /// A chart as the report shows it.
@@ -34,14 +34,38 @@ pub fn escape(s: &str) -> String {
     o
 }
 
-/// Markdown to HTML; raw HTML in the input is shown as text, never interpreted.
+/// Markdown to HTML; raw HTML in the input is shown as text, never interpreted. A table
+/// head with no text (the key-value tables of the niches) is left out rather than shown as
+/// an empty grey row.
 fn md_to_html(md: &str) -> String {
-    let parser = Parser::new_ext(md, Options::ENABLE_TABLES).map(|e| match e {
-        Event::Html(t) | Event::InlineHtml(t) => Event::Text(t),
-        other => other,
-    });
-    let mut out = String::new();
-    pulldown_cmark::html::push_html(&mut out, parser);
+    let mut events: Vec<Event<'_>> = Vec::new();
+    // Events of the table head being read, kept until we know whether it has any text.
+    let mut head: Option<(Vec<Event<'_>>, bool)> = None;
+    for e in Parser::new_ext(md, Options::ENABLE_TABLES) {
+        let e = match e {
+            Event::Html(t) | Event::InlineHtml(t) => Event::Text(t),
+            other => other,
+        };
+        match (&mut head, &e) {
+            (None, Event::Start(Tag::TableHead)) => head = Some((vec![e], false)),
+            (Some((buf, text)), Event::End(TagEnd::TableHead)) => {
+                buf.push(e);
+                if *text {
+                    events.append(buf);
+                }
+                head = None;
+            }
+            (Some((buf, text)), _) => {
+                if matches!(&e, Event::Text(t) | Event::Code(t) if !t.trim().is_empty()) {
+                    *text = true;
+                }
+                buf.push(e);
+            }
+            (None, _) => events.push(e),
+        }
+    }
+    let mut out = String::with_capacity(md.len() * 5 / 4);
+    pulldown_cmark::html::push_html(&mut out, events.into_iter());
     out
 }
 
@@ -57,11 +81,26 @@ fn chart_for(section: &str) -> Option<&'static str> {
     }
 }
 
+/// The width in pixels an SVG chart was drawn for (its `width` attribute).
+fn svg_width(svg: &[u8]) -> Option<u32> {
+    let head = String::from_utf8_lossy(&svg[..svg.len().min(200)]);
+    let at = head.find("<svg")?;
+    let rest = &head[at..];
+    let w = rest.find(" width=\"")? + 8;
+    let end = rest[w..].find('"')?;
+    rest[w..w + end].parse().ok()
+}
+
 fn figure(f: &Figure<'_>) -> String {
     let data = base64::engine::general_purpose::STANDARD.encode(f.svg);
+    // A chart is shown at the size it was drawn for, out of the text column when the screen
+    // allows: scaled down to the column, its labels would be about 7 px high.
+    let style = svg_width(f.svg)
+        .map(|w| format!(" style=\"width: min(calc(100vw - 48px), {w}px)\""))
+        .unwrap_or_default();
     format!(
-        "<figure class=\"chart\" id=\"chart-{}\"><img alt=\"{}\" src=\"data:image/svg+xml;base64,{}\"><figcaption>{}</figcaption></figure>\n",
-        escape(f.name),
+        "<figure class=\"chart\" id=\"chart-{}\"{style}><img alt=\"{}\" src=\"data:image/svg+xml;base64,{}\"><figcaption>{}</figcaption></figure>\n",
+        escape(&f.name.replace('_', "-")),
         escape(f.title),
         data,
         escape(f.title)
@@ -84,8 +123,15 @@ fn needs_table(a: &Analysis, lang: Lang) -> String {
         o,
         "## {title}\n\n{head}\n|---|---|---|---|---|---|---|---|---|---|"
     );
-    for n in &a.needs {
-        let flags: Vec<&str> = n.flags.iter().map(|f| f.as_str()).collect();
+    // People read this table by size: largest demand first (ties: as in needs.csv).
+    let mut needs: Vec<&crate::analysis::Need> = a.needs.iter().collect();
+    needs.sort_by(|x, y| y.demand_rub.total_cmp(&x.demand_rub));
+    for n in needs {
+        let flags: Vec<&str> = n
+            .flags
+            .iter()
+            .map(|f| super::labels::flag(*f, lang))
+            .collect();
         let _ = writeln!(
             o,
             "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
@@ -120,7 +166,7 @@ th, td { border: 1px solid var(--line); padding: 5px 8px; text-align: left; vert
 th { background: #eef2f7; }
 tr:nth-child(even) td { background: #fafbfc; }
 code { font-family: "DejaVu Sans Mono", monospace; font-size: .9em; background: #eef2f7; padding: 0 3px; }
-figure.chart { margin: 1em 0 1.5em; }
+figure.chart { margin: 1em 0 1.5em; position: relative; left: 50%; transform: translateX(-50%); max-width: none; }
 figure.chart img { width: 100%; height: auto; border: 1px solid var(--line); }
 figcaption { color: var(--muted); font-size: .85em; margin-top: .3em; }
 footer { color: var(--muted); font-size: .8em; margin-top: 3em; }
@@ -131,6 +177,7 @@ footer { color: var(--muted); font-size: .8em; margin-top: 3em; }
   h2 { break-after: avoid; }
   h3 { break-after: avoid; }
   table, figure { break-inside: avoid; }
+  figure.chart { width: auto !important; left: 0; transform: none; }
   tr { break-inside: avoid; }
   thead { display: table-header-group; }
   a { color: inherit; text-decoration: none; }
