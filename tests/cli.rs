@@ -574,3 +574,67 @@ fn reports_name_no_code_identifiers() {
         }
     }
 }
+
+/// Rewrites the `name` of the rows of `file` whose id is a key of `names`.
+fn rename(file: &Path, names: &BTreeMap<&str, String>) {
+    let mut r = csv::Reader::from_path(file).unwrap();
+    let headers = r.headers().unwrap().clone();
+    let at = headers.iter().position(|h| h == "name").unwrap();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(&headers).unwrap();
+    for rec in r.records() {
+        let mut row: Vec<String> = rec.unwrap().iter().map(str::to_string).collect();
+        if let Some(n) = names.get(row[0].as_str()) {
+            row[at] = n.clone();
+        }
+        w.write_record(&row).unwrap();
+    }
+    std::fs::write(file, w.into_inner().unwrap()).unwrap();
+}
+
+/// Item 2 of issue 16: names of a million characters once made chart label wrapping measure
+/// every prefix (minutes at 100 % CPU). Every layout is linear now: the same study with such
+/// names takes at most twice as long, plus slack for a busy machine (the outputs repeat each
+/// name, so they are some 100 MB); a quadratic layout would take minutes.
+#[test]
+fn million_character_names_take_linear_time() {
+    let d = tempfile::tempdir().unwrap();
+    let (normal, long) = (d.path().join("normal"), d.path().join("long"));
+    copy_study(&sample("composites-without-borders"), &normal);
+    copy_study(&sample("composites-without-borders"), &long);
+    const N: usize = 1_000_000;
+    // One name a single word (cut by characters), one of many words (wrapped by words).
+    let word = "Ж".repeat(N);
+    let words: String = "ООО КАМАТЕК ".repeat(N / 12 + 1).chars().take(N).collect();
+    rename(
+        &long.join("participants.csv"),
+        &BTreeMap::from([("argon", word.clone()), ("kamatek", words.clone())]),
+    );
+    rename(
+        &long.join("products.csv"),
+        &BTreeMap::from([("pan-precursor-hs", word), ("fabrics-prepregs", words)]),
+    );
+    let timed = |study: &Path, out: &Path| {
+        let t = std::time::Instant::now();
+        analyze(study, out, &[], "2");
+        t.elapsed()
+    };
+    let out = d.path().join("out");
+    let base = timed(&normal, &out.join("normal"));
+    let took = timed(&long, &out.join("long"));
+    let bound = base * 2 + std::time::Duration::from_secs(15);
+    assert!(took <= bound, "{took:?} with long names, {base:?} without");
+
+    let folder = out.join("long/composites-without-borders");
+    // Tables and CSV keep the full text; chart labels are cut with «…».
+    let needs = read_csv(&folder.join("needs.csv"));
+    let pan = needs.iter().find(|r| r["product"] == "pan-precursor-hs").unwrap();
+    assert_eq!(pan["product_name"].chars().count(), N);
+    let md = std::fs::read_to_string(folder.join("report.md")).unwrap();
+    assert!(md.contains(&"Ж".repeat(N)));
+    for chart in ["functional_map", "niches", "demand_sources"] {
+        let svg = std::fs::read_to_string(folder.join(format!("charts/{chart}.svg"))).unwrap();
+        assert!(svg.len() < 1_000_000, "{chart}: {} bytes", svg.len());
+        assert!(svg.contains("ЖЖЖ…"), "{chart}: no cut label");
+    }
+}
