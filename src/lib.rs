@@ -212,6 +212,8 @@ pub fn analyze(
 pub struct WhatIfOutcome {
     pub folder: PathBuf,
     pub moved: analysis::whatif::Moved,
+    /// What the person running it should know: nothing moved, inputs not modelled.
+    pub notes: Vec<String>,
 }
 
 /// Localises a product in a study and writes the scenario to `<out>/<id>/whatif/<PRODUCT>/`.
@@ -244,7 +246,38 @@ pub fn whatif(
     // The scenario folder lies under folders named from data: none of them may be a link out.
     output::refuse_links(&[&base, &base.join("whatif")])?;
     let folder = output::write_folder(&base.join("whatif"), &l.product, &files)?;
-    Ok(WhatIfOutcome { folder, moved })
+    let mut notes = Vec::new();
+    if moved.import_flows == 0 {
+        let with_imports: Vec<&str> = before
+            .needs
+            .iter()
+            .filter(|n| n.import_rub > 0.0)
+            .map(|n| n.product.as_str())
+            .collect();
+        notes.push(format!(
+            "{} has no import flows{}; whatif moves only imports to the supplier, so nothing changed. {}",
+            l.product,
+            study
+                .selected_year
+                .map(|y| format!(" in {y}"))
+                .unwrap_or_default(),
+            if with_imports.is_empty() {
+                "No product of the study is imported.".to_string()
+            } else {
+                format!("Products with imports: {}.", with_imports.join(", "))
+            }
+        ));
+    } else if moved.inputs_like.is_none() {
+        notes.push(format!(
+            "the supplier's own inputs are not modelled; --inputs-like ID gives it the purchases of participant ID, scaled to the moved {}",
+            report::human::rub(moved.moved_rub, Lang::En)
+        ));
+    }
+    Ok(WhatIfOutcome {
+        folder,
+        moved,
+        notes,
+    })
 }
 
 /// Validates one study; returns it with its warnings.

@@ -628,7 +628,10 @@ fn million_character_names_take_linear_time() {
     let folder = out.join("long/composites-without-borders");
     // Tables and CSV keep the full text; chart labels are cut with «…».
     let needs = read_csv(&folder.join("needs.csv"));
-    let pan = needs.iter().find(|r| r["product"] == "pan-precursor-hs").unwrap();
+    let pan = needs
+        .iter()
+        .find(|r| r["product"] == "pan-precursor-hs")
+        .unwrap();
     assert_eq!(pan["product_name"].chars().count(), N);
     let md = std::fs::read_to_string(folder.join("report.md")).unwrap();
     assert!(md.contains(&"Ж".repeat(N)));

@@ -235,7 +235,8 @@ fn about_sheet(
     let text_row = |ws: &mut Worksheet, r: &mut u32, label: &str, value: &str| -> Result<()> {
         ws.write_string_with_format(*r, 0, label, &f.header)
             .map_err(xe)?;
-        ws.write_string(*r, 1, excel_text(value).as_ref()).map_err(xe)?;
+        ws.write_string(*r, 1, excel_text(value).as_ref())
+            .map_err(xe)?;
         *r += 1;
         Ok(())
     };
@@ -252,7 +253,16 @@ fn about_sheet(
         ws,
         &mut r,
         t("Лист", "Sheet"),
-        &format!("{data_sheet}: {rows} {}", t("строк", "rows")),
+        &format!(
+            "{data_sheet}: {}",
+            super::human::count(
+                rows as u64,
+                ["строка", "строки", "строк"],
+                "row",
+                "rows",
+                lang
+            )
+        ),
     )?;
     r += 1;
 
