@@ -641,3 +641,94 @@ fn million_character_names_take_linear_time() {
         assert!(svg.contains("ЖЖЖ…"), "{chart}: no cut label");
     }
 }
+
+/// Item 7 of issue 16: a product without imports moves nothing, and the run says so and
+/// names the products that have imports; `--inputs-like` gives the new producer the
+/// purchases of an existing participant, scaled to the moved value.
+#[test]
+fn whatif_explains_what_it_moves_and_models_inputs_on_request() {
+    let out = tempfile::tempdir().unwrap();
+    let study = sample("composites-without-borders");
+    let run = bin()
+        .args(["whatif", "--localize", "pan-precursor-hs", "--out"])
+        .arg(out.path())
+        .arg(&study)
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("has no import flows")
+            && stderr.contains("moves only imports")
+            && stderr.contains("Products with imports: carbon-fiber"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("moved 0 RUB"), "{stderr}");
+    let folder = out.path().join("composites-without-borders/whatif");
+    let md = std::fs::read_to_string(folder.join("pan-precursor-hs/whatif.md")).unwrap();
+    assert!(md.contains("Импортных поставок этой продукции нет"), "{md}");
+
+    // Without --inputs-like the report says the producer's inputs are not modelled.
+    let run = bin()
+        .args(["whatif", "--localize", "fabrics-prepregs", "--out"])
+        .arg(out.path())
+        .arg(&study)
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).to_string();
+    assert!(stderr.contains("moved 832 mn RUB"), "{stderr}");
+    assert!(stderr.contains("inputs are not modelled"), "{stderr}");
+    let md = std::fs::read_to_string(folder.join("fabrics-prepregs/whatif.md")).unwrap();
+    assert!(md.contains("не моделируются"), "{md}");
+    assert_eq!(snake_case_words(&md), Vec::<String>::new(), "{md}");
+    let demand = |rows: Vec<BTreeMap<String, String>>| -> f64 {
+        rows.iter()
+            .map(|r| r["demand_rub"].parse::<f64>().unwrap())
+            .sum()
+    };
+    let plain = demand(read_csv(&folder.join("fabrics-prepregs/needs.csv")));
+
+    // With it: the new producer buys what kamatek buys per rub of its output.
+    bin()
+        .args(["whatif", "--localize", "fabrics-prepregs", "--inputs-like", "kamatek"])
+        .arg("--out")
+        .arg(out.path())
+        .arg(&study)
+        .assert()
+        .success();
+    let doc: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(folder.join("fabrics-prepregs/whatif.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(doc["inputs_like"], "kamatek");
+    let participants = read_csv(&study.join("participants.csv"));
+    let kamatek = participants.iter().find(|p| p["id"] == "kamatek").unwrap();
+    let output: f64 = kamatek["output_rub"].parse().unwrap();
+    let flows = read_csv(&study.join("flows.csv"));
+    let bought: f64 = flows
+        .iter()
+        .filter(|f| f["consumer"] == "kamatek" && f["product"] != "fabrics-prepregs")
+        .filter(|f| f.get("year").is_none_or(|y| y == "2018"))
+        .map(|f| f["value_rub"].parse::<f64>().unwrap())
+        .sum();
+    let moved = doc["moved_rub"].as_f64().unwrap();
+    let expected = bought * moved / output;
+    let got = doc["inputs_rub"].as_f64().unwrap();
+    assert!(expected > 0.0 && (got - expected).abs() <= 1e-6 * expected, "{got} vs {expected}");
+    let md = std::fs::read_to_string(folder.join("fabrics-prepregs/whatif.md")).unwrap();
+    assert!(md.contains("по образцу участника ООО «КАМАТЕК»"), "{md}");
+    // The new producer's purchases are demand in the scenario, on top of the plain one.
+    let modelled = demand(read_csv(&folder.join("fabrics-prepregs/needs.csv")));
+    assert!(
+        (modelled - plain - got).abs() <= 1e-6 * got,
+        "{modelled} - {plain} vs {got}"
+    );
+
+    bin()
+        .args(["whatif", "--localize", "fabrics-prepregs", "--inputs-like", "nobody"])
+        .arg("--out")
+        .arg(out.path())
+        .arg(&study)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--inputs-like nobody"));
+}
