@@ -595,7 +595,7 @@ fn rename(file: &Path, names: &BTreeMap<&str, String>) {
 /// Item 2 of issue 16: names of a million characters once made chart label wrapping measure
 /// every prefix (minutes at 100 % CPU). Every layout is linear now: the same study with such
 /// names takes at most twice as long, plus slack for a busy machine (the outputs repeat each
-/// name, so they are some 100 MB); a quadratic layout would take minutes.
+/// name, so they are some 100 MB); the quadratic layout took more than ten minutes.
 #[test]
 fn million_character_names_take_linear_time() {
     let d = tempfile::tempdir().unwrap();
@@ -622,7 +622,8 @@ fn million_character_names_take_linear_time() {
     let out = d.path().join("out");
     let base = timed(&normal, &out.join("normal"));
     let took = timed(&long, &out.join("long"));
-    let bound = base * 2 + std::time::Duration::from_secs(15);
+    // Generous slack: the suite runs tests side by side on a shared 2-core machine.
+    let bound = base * 2 + std::time::Duration::from_secs(45);
     assert!(took <= bound, "{took:?} with long names, {base:?} without");
 
     let folder = out.join("long/composites-without-borders");
