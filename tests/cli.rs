@@ -690,7 +690,13 @@ fn whatif_explains_what_it_moves_and_models_inputs_on_request() {
 
     // With it: the new producer buys what kamatek buys per rub of its output.
     bin()
-        .args(["whatif", "--localize", "fabrics-prepregs", "--inputs-like", "kamatek"])
+        .args([
+            "whatif",
+            "--localize",
+            "fabrics-prepregs",
+            "--inputs-like",
+            "kamatek",
+        ])
         .arg("--out")
         .arg(out.path())
         .arg(&study)
@@ -714,7 +720,10 @@ fn whatif_explains_what_it_moves_and_models_inputs_on_request() {
     let moved = doc["moved_rub"].as_f64().unwrap();
     let expected = bought * moved / output;
     let got = doc["inputs_rub"].as_f64().unwrap();
-    assert!(expected > 0.0 && (got - expected).abs() <= 1e-6 * expected, "{got} vs {expected}");
+    assert!(
+        expected > 0.0 && (got - expected).abs() <= 1e-6 * expected,
+        "{got} vs {expected}"
+    );
     let md = std::fs::read_to_string(folder.join("fabrics-prepregs/whatif.md")).unwrap();
     assert!(md.contains("по образцу участника ООО «КАМАТЕК»"), "{md}");
     // The new producer's purchases are demand in the scenario, on top of the plain one.
@@ -725,7 +734,13 @@ fn whatif_explains_what_it_moves_and_models_inputs_on_request() {
     );
 
     bin()
-        .args(["whatif", "--localize", "fabrics-prepregs", "--inputs-like", "nobody"])
+        .args([
+            "whatif",
+            "--localize",
+            "fabrics-prepregs",
+            "--inputs-like",
+            "nobody",
+        ])
         .arg("--out")
         .arg(out.path())
         .arg(&study)
