@@ -24,6 +24,9 @@ use std::time::{Instant, SystemTime};
 /// What an `analyze` run produced, for the command line to summarise.
 pub struct AnalyzeOutcome {
     pub folder: PathBuf,
+    /// What-if scenarios of the replaced results: where they are now (relative to `folder`)
+    /// and their products.
+    pub kept_scenarios: Option<run::KeptScenarios>,
     pub analysis: analysis::Analysis,
     pub warnings: Vec<String>,
 }
@@ -197,12 +200,19 @@ pub fn analyze(
 ) -> Result<AnalyzeOutcome> {
     let p = prepare(study_dir, out, lang, formats, input, "analyze")?;
     let mut phases = Phases::new();
-    let folder = output::write_folder(out, &p.study.config.id, &p.files)?;
+    // A rerun keeps the history and the what-if scenarios of the results it replaces.
+    let target = out.join(&p.study.config.id);
+    let previous = run::Manifest::read(&target.join("run.json"));
+    let (kept, _, scenarios) = run::carry_over(&target, previous.as_ref(), &p.manifest);
+    let mut files = p.files;
+    files.extend(kept);
+    let folder = output::write_folder(out, &p.study.config.id, &files)?;
     phases.done("write");
     let warnings = study::warnings::warnings(&p.study);
     phases.done("warnings");
     Ok(AnalyzeOutcome {
         folder,
+        kept_scenarios: scenarios,
         warnings,
         analysis: p.analysis,
     })

@@ -39,6 +39,20 @@ fn n(count: usize, one: &'static str, many: &'static str) -> String {
     nichegraph::report::human::count(count as u64, ["", "", ""], one, many, Lang::En)
 }
 
+/// Where a rerun put the what-if scenarios of the results it replaced.
+fn kept_line(k: &nichegraph::run::KeptScenarios, study_out: &std::path::Path) -> String {
+    let what = n(k.products.len(), "what-if scenario", "what-if scenarios");
+    let (list, at) = (k.products.join(", "), study_out.join(&k.folder));
+    if k.to_history {
+        format!(
+            "{what} ({list}) of the previous data moved to {}",
+            at.display()
+        )
+    } else {
+        format!("kept {what} ({list}) of the same data in {}", at.display())
+    }
+}
+
 fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Analyze {
@@ -61,6 +75,9 @@ fn run(cli: Cli) -> Result<(), Error> {
             if !quiet {
                 for w in &outcome.warnings {
                     eprintln!("warning: {w}");
+                }
+                if let Some(k) = &outcome.kept_scenarios {
+                    eprintln!("{}", kept_line(k, &outcome.folder));
                 }
                 let a = &outcome.analysis;
                 eprintln!(
@@ -140,14 +157,8 @@ fn run(cli: Cli) -> Result<(), Error> {
                     }
                 }
                 for r in &outcome.rows {
-                    if let Some((folder, products)) = &r.kept_scenarios {
-                        eprintln!(
-                            "{}: the previous data's {} ({}) moved to {}",
-                            r.study,
-                            n(products.len(), "what-if scenario", "what-if scenarios"),
-                            products.join(", "),
-                            out.join(&r.study).join(folder).display()
-                        );
+                    if let Some(k) = &r.kept_scenarios {
+                        eprintln!("{}: {}", r.study, kept_line(k, &out.join(&r.study)));
                     }
                 }
                 let count = |s| outcome.rows.iter().filter(|r| r.status == s).count();

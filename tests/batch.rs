@@ -279,7 +279,7 @@ fn rerun_keeps_what_if_scenarios_in_the_history() {
         "the stale scenario is not shown as current"
     );
     assert!(
-        stderr.contains("1 what-if scenario (fabrics-prepregs) moved to")
+        stderr.contains("1 what-if scenario (fabrics-prepregs) of the previous data moved to")
             && stderr.contains("history"),
         "{stderr}"
     );

@@ -748,3 +748,54 @@ fn whatif_explains_what_it_moves_and_models_inputs_on_request() {
         .code(2)
         .stderr(predicates::str::contains("--inputs-like nobody"));
 }
+
+/// Item 6 of issue 16 for `analyze`: a rerun keeps the what-if scenarios. Of the same inputs
+/// they stay in place; of other inputs they move to the history with the previous results.
+#[test]
+fn analyze_rerun_keeps_what_if_scenarios() {
+    let d = tempfile::tempdir().unwrap();
+    let study = d.path().join("study");
+    copy_study(&sample("composites-without-borders"), &study);
+    let out = d.path().join("out");
+    let folder = out.join("composites-without-borders");
+    analyze(&study, &out, &["-q"], "2");
+    bin()
+        .args(["whatif", "--localize", "fabrics-prepregs", "--out"])
+        .arg(&out)
+        .arg(&study)
+        .assert()
+        .success();
+    let scenario = std::fs::read(folder.join("whatif/fabrics-prepregs/whatif.md")).unwrap();
+    let rerun = |expect: &str| {
+        let r = bin()
+            .arg("analyze")
+            .arg(&study)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        let stderr = String::from_utf8_lossy(&r.get_output().stderr).to_string();
+        assert!(stderr.contains(expect), "{stderr}");
+    };
+    rerun("kept 1 what-if scenario (fabrics-prepregs) of the same data");
+    assert_eq!(
+        std::fs::read(folder.join("whatif/fabrics-prepregs/whatif.md")).unwrap(),
+        scenario
+    );
+    let flows = study.join("flows.csv");
+    let text = std::fs::read_to_string(&flows)
+        .unwrap()
+        .replace("import:NO,Hexagon Composites", "domestic,");
+    std::fs::write(&flows, text).unwrap();
+    rerun("1 what-if scenario (fabrics-prepregs) of the previous data moved to");
+    assert!(!folder.join("whatif").exists());
+    let runs: Vec<_> = std::fs::read_dir(folder.join("history"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(
+        std::fs::read(runs[0].join("whatif/fabrics-prepregs/whatif.md")).unwrap(),
+        scenario
+    );
+}

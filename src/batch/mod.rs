@@ -55,7 +55,7 @@ pub struct Row {
     /// What-if scenarios of the previous results, kept under this folder of the study's
     /// output (`history/<time>/whatif`), by product.
     #[serde(skip)]
-    pub kept_scenarios: Option<(String, Vec<String>)>,
+    pub kept_scenarios: Option<run::KeptScenarios>,
 }
 
 pub struct Outcome {
@@ -161,32 +161,6 @@ fn summarise(row: &mut Row, niches: &Value, compliance: &Value) {
     row.compliance = compliance["overall"].as_str().map(str::to_string);
 }
 
-/// Every file under `dir/sub`, as (path relative to `dir`, bytes).
-fn files_under(dir: &Path, sub: &str) -> output::Files {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.join(sub)];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let p = e.path();
-            // Links are never followed: a planted one must not pull outside files in (or loop).
-            let Ok(kind) = e.file_type() else { continue };
-            if kind.is_symlink() {
-                continue;
-            }
-            if kind.is_dir() {
-                stack.push(p);
-            } else if let (Ok(bytes), Ok(rel)) = (std::fs::read(&p), p.strip_prefix(dir)) {
-                out.push((rel.to_string_lossy().replace('\\', "/"), bytes));
-            }
-        }
-    }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
-}
-
 fn failed(row: &mut Row, e: &Error) {
     row.status = Status::Failed;
     row.data_error = matches!(e, Error::Data(_));
@@ -244,29 +218,10 @@ fn run_one(o: &Options, dir: &Path, id: &str) -> Row {
         .iter()
         .find(|f| f.0 == "compliance.json")
         .and_then(|f| serde_json::from_slice(&f.1).ok());
-    // Keep the history, and the previous results under history/<its finish time>/.
-    files.extend(files_under(&target, "history"));
-    let stamp = previous
-        .as_ref()
-        .map(|p| p.finished.replace(':', "-"))
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "earlier".to_string());
-    // What-if scenarios were computed from the previous data: they go to the history with
-    // the results they belong to, never away.
-    let scenarios = files_under(&target, "whatif");
-    if !scenarios.is_empty() {
-        let mut products: Vec<String> = scenarios
-            .iter()
-            .filter_map(|(rel, _)| rel.split('/').nth(1).map(str::to_string))
-            .collect();
-        products.dedup();
-        row.kept_scenarios = Some((format!("history/{stamp}/whatif"), products));
-        files.extend(
-            scenarios
-                .into_iter()
-                .map(|(rel, bytes)| (format!("history/{stamp}/{rel}"), bytes)),
-        );
-    }
+    // Keep the history and the what-if scenarios (see `run::carry_over`).
+    let (kept, stamp, scenarios) = run::carry_over(&target, previous.as_ref(), &current);
+    files.extend(kept);
+    row.kept_scenarios = scenarios;
     let old_niches = std::fs::read(target.join("niches.json")).ok();
     let old_comp = std::fs::read(target.join("compliance.json")).ok();
     if let (Some(on), Some(oc)) = (&old_niches, &old_comp) {
@@ -548,7 +503,7 @@ fn render_md(o: &Outcome, lang: Lang) -> String {
     let kept: Vec<&Row> = o
         .rows
         .iter()
-        .filter(|r| r.kept_scenarios.is_some())
+        .filter(|r| r.kept_scenarios.as_ref().is_some_and(|k| k.to_history))
         .collect();
     if !kept.is_empty() {
         s.push_str(tr(
@@ -557,7 +512,8 @@ fn render_md(o: &Outcome, lang: Lang) -> String {
             "\n## What-if scenarios\n\nThe scenarios were computed from the previous data; they are kept in the history with the previous results:\n\n",
         ));
         for r in kept {
-            if let Some((folder, products)) = &r.kept_scenarios {
+            if let Some(k) = &r.kept_scenarios {
+                let (folder, products) = (&k.folder, &k.products);
                 let _ = writeln!(
                     s,
                     "- {}: {} — {}/{}",
