@@ -799,3 +799,39 @@ fn analyze_rerun_keeps_what_if_scenarios() {
         scenario
     );
 }
+
+/// Snapshots of the issue-16 texts: the needs table and a niche table of report.html, and
+/// whatif.md without imports and with modelled inputs.
+#[test]
+fn issue16_text_snapshots() {
+    let out = tempfile::tempdir().unwrap();
+    let study = sample("composites-without-borders");
+    analyze(&study, out.path(), &[], "2");
+    let html =
+        std::fs::read_to_string(out.path().join("composites-without-borders/report.html")).unwrap();
+    let at = html.find("<h2>Все потребности</h2>").unwrap();
+    let end = html.find("<footer>").unwrap();
+    insta::assert_snapshot!("html_needs_ru", &html[at..end]);
+    let niche = html.find("<h3>1. ").unwrap();
+    let niche_end = niche + html[niche..].find("</table>").unwrap() + "</table>".len();
+    insta::assert_snapshot!("html_niche_table_ru", &html[niche..niche_end]);
+
+    for (product, extra, name) in [
+        ("pan-precursor-hs", None, "whatif_no_imports_ru"),
+        ("fabrics-prepregs", Some("kamatek"), "whatif_inputs_like_ru"),
+    ] {
+        let mut cmd = bin();
+        cmd.args(["whatif", "--localize", product, "--out"])
+            .arg(out.path())
+            .arg(&study);
+        if let Some(like) = extra {
+            cmd.args(["--inputs-like", like]);
+        }
+        cmd.assert().success();
+        let md = std::fs::read_to_string(out.path().join(format!(
+            "composites-without-borders/whatif/{product}/whatif.md"
+        )))
+        .unwrap();
+        insta::assert_snapshot!(name, md);
+    }
+}

@@ -9,7 +9,7 @@ use super::human::{pct, qty, rub, Lang};
 use super::markdown::{esc as md_esc, sections};
 use crate::analysis::Analysis;
 use base64::Engine;
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Options, Parser};
 use std::fmt::Write;
 
 /// A chart as the report shows it.
@@ -38,34 +38,40 @@ pub fn escape(s: &str) -> String {
 /// head with no text (the key-value tables of the niches) is left out rather than shown as
 /// an empty grey row.
 fn md_to_html(md: &str) -> String {
-    let mut events: Vec<Event<'_>> = Vec::new();
-    // Events of the table head being read, kept until we know whether it has any text.
-    let mut head: Option<(Vec<Event<'_>>, bool)> = None;
-    for e in Parser::new_ext(md, Options::ENABLE_TABLES) {
-        let e = match e {
-            Event::Html(t) | Event::InlineHtml(t) => Event::Text(t),
-            other => other,
-        };
-        match (&mut head, &e) {
-            (None, Event::Start(Tag::TableHead)) => head = Some((vec![e], false)),
-            (Some((buf, text)), Event::End(TagEnd::TableHead)) => {
-                buf.push(e);
-                if *text {
-                    events.append(buf);
-                }
-                head = None;
+    let parser = Parser::new_ext(md, Options::ENABLE_TABLES).map(|e| match e {
+        Event::Html(t) | Event::InlineHtml(t) => Event::Text(t),
+        other => other,
+    });
+    let mut out = String::with_capacity(md.len() * 5 / 4);
+    pulldown_cmark::html::push_html(&mut out, parser);
+    drop_empty_heads(&out)
+}
+
+/// `html` without table heads whose cells are all empty (`<thead><tr><th></th>…</tr></thead>`),
+/// in one pass.
+fn drop_empty_heads(html: &str) -> String {
+    const OPEN: &str = "<thead><tr>";
+    const CELL: &str = "<th></th>";
+    const CLOSE: &str = "</tr></thead>";
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(OPEN) {
+        out.push_str(&rest[..at]);
+        let mut after = &rest[at + OPEN.len()..];
+        let mut cells = 0;
+        while let Some(r) = after.strip_prefix(CELL) {
+            after = r;
+            cells += 1;
+        }
+        match after.strip_prefix(CLOSE) {
+            Some(r) if cells > 0 => rest = r,
+            _ => {
+                out.push_str(OPEN);
+                rest = &rest[at + OPEN.len()..];
             }
-            (Some((buf, text)), _) => {
-                if matches!(&e, Event::Text(t) | Event::Code(t) if !t.trim().is_empty()) {
-                    *text = true;
-                }
-                buf.push(e);
-            }
-            (None, _) => events.push(e),
         }
     }
-    let mut out = String::with_capacity(md.len() * 5 / 4);
-    pulldown_cmark::html::push_html(&mut out, events.into_iter());
+    out.push_str(rest);
     out
 }
 
@@ -209,4 +215,20 @@ pub fn render(a: &Analysis, lang: Lang, charts: &[Figure<'_>]) -> Vec<u8> {
         version = env!("CARGO_PKG_VERSION"),
     );
     html.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_table_heads_are_dropped_and_others_kept() {
+        let html = md_to_html("| | |\n|---|---|\n| a | b |\n\n| x | y |\n|---|---|\n| 1 | 2 |\n");
+        assert_eq!(html.matches("<thead>").count(), 1, "{html}");
+        assert!(
+            html.contains("<td>a</td>") && html.contains("<th>x</th>"),
+            "{html}"
+        );
+        assert_eq!(drop_empty_heads("<thead><tr>x"), "<thead><tr>x");
+    }
 }

@@ -34,7 +34,7 @@ struct Words {
     avg_price: &'static str,
     above_benchmark: &'static str,
     no_spec: &'static str,
-    /// «{consumer} требует»: who requires the characteristic.
+    /// «для {consumer} требуется» / «{consumer} requires»: who requires the characteristic.
     requires: &'static str,
     at_least: &'static str,
     at_most: &'static str,
@@ -92,11 +92,11 @@ const RU: Words = Words {
     avg_price: "средняя цена",
     above_benchmark: "эталонной цены",
     no_spec: "отсутствие на рынке продукции с необходимыми техническими характеристиками",
-    requires: "требует",
+    requires: "требуется",
     at_least: "не менее",
     at_most: "не более",
     best_offer: "лучшее предложение поставщиков —",
-    not_offered: "ни один поставщик её не предлагает",
+    not_offered: "предложений поставщиков нет",
     below_threshold: "спрос ниже порога ниши",
     niches: "Инвестиционные ниши",
     region: "Регион",
@@ -151,7 +151,7 @@ const EN: Words = Words {
     requires: "requires",
     at_least: "at least",
     at_most: "at most",
-    best_offer: "the best suppliers offer is",
+    best_offer: "the best on offer is",
     not_offered: "no supplier offers it",
     below_threshold: "demand below the niche threshold",
     niches: "Investment niches",
@@ -298,7 +298,7 @@ fn reasons(n: &Need, w: &Words, lang: Lang) -> Vec<String> {
 }
 
 /// A spec gap as the seed writes it: who requires what, and the best value on offer.
-/// «Прочность при растяжении: ООО «Аргон» требует не менее 4,9 ГПа, лучшее предложение
+/// «для ООО «Аргон» требуется прочность при растяжении не менее 4,9 ГПа, лучшее предложение
 /// поставщиков — 3,5 ГПа».
 fn spec_gap_text(g: &crate::analysis::SpecGap, w: &Words, lang: Lang) -> String {
     let unit = g
@@ -317,14 +317,21 @@ fn spec_gap_text(g: &crate::analysis::SpecGap, w: &Words, lang: Lang) -> String 
         Some(a) => format!("{} {}{unit}", w.best_offer, num(a, lang)),
         None => w.not_offered.to_string(),
     };
-    format!(
-        "{} {} {} {}, {}",
-        esc(&g.consumer_name),
-        w.requires,
-        lower_first(&esc(&super::labels::parameter(g))),
-        bounds.join(if lang == Lang::Ru { " и " } else { " and " }),
-        offer
-    )
+    let parameter = lower_first(&esc(&super::labels::parameter(g)));
+    let consumer = esc(&g.consumer_name);
+    match lang {
+        // «для … требуется прочность»: the parameter stays in the nominative, whatever it is.
+        Lang::Ru => format!(
+            "для {consumer} {} {parameter} {}, {offer}",
+            w.requires,
+            bounds.join(" и ")
+        ),
+        Lang::En => format!(
+            "{consumer} {} {parameter} of {}, {offer}",
+            w.requires,
+            bounds.join(" and ")
+        ),
+    }
 }
 
 /// Import origins as «Франция 62 % (Porcher Industries); США 38 % (Ahlstrom)».
