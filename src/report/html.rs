@@ -171,6 +171,7 @@ table { border-collapse: collapse; width: 100%; margin: .6em 0 1em; font-size: .
 th, td { border: 1px solid var(--line); padding: 5px 8px; text-align: left; vertical-align: top; }
 th { background: #eef2f7; }
 tr:nth-child(even) td { background: #fafbfc; }
+table:not(:has(thead)) td:first-child { font-weight: 600; width: 30%; }
 code { font-family: "DejaVu Sans Mono", monospace; font-size: .9em; background: #eef2f7; padding: 0 3px; }
 figure.chart { margin: 1em 0 1.5em; position: relative; left: 50%; transform: translateX(-50%); max-width: none; }
 figure.chart img { width: 100%; height: auto; border: 1px solid var(--line); }
