@@ -56,6 +56,10 @@ pub enum Command {
         /// An existing participant to supply it (default: a new participant new-<PRODUCT>)
         #[arg(long, value_name = "ID")]
         supplier: Option<String>,
+        /// Give the supplier the purchases of this participant, scaled to the moved value
+        /// (its inputs per rub of output); without it the supplier's own inputs are not modelled
+        #[arg(long, value_name = "ID")]
+        inputs_like: Option<String>,
         /// Output folder; the scenario goes to <OUT>/<study id>/whatif/<PRODUCT>/
         #[arg(long, default_value = "notebooks-out")]
         out: PathBuf,

@@ -24,6 +24,9 @@ use std::time::{Instant, SystemTime};
 /// What an `analyze` run produced, for the command line to summarise.
 pub struct AnalyzeOutcome {
     pub folder: PathBuf,
+    /// What-if scenarios of the replaced results: where they are now (relative to `folder`)
+    /// and their products.
+    pub kept_scenarios: Option<run::KeptScenarios>,
     pub analysis: analysis::Analysis,
     pub warnings: Vec<String>,
 }
@@ -197,12 +200,19 @@ pub fn analyze(
 ) -> Result<AnalyzeOutcome> {
     let p = prepare(study_dir, out, lang, formats, input, "analyze")?;
     let mut phases = Phases::new();
-    let folder = output::write_folder(out, &p.study.config.id, &p.files)?;
+    // A rerun keeps the history and the what-if scenarios of the results it replaces.
+    let target = out.join(&p.study.config.id);
+    let previous = run::Manifest::read(&target.join("run.json"));
+    let (kept, _, scenarios) = run::carry_over(&target, previous.as_ref(), &p.manifest);
+    let mut files = p.files;
+    files.extend(kept);
+    let folder = output::write_folder(out, &p.study.config.id, &files)?;
     phases.done("write");
     let warnings = study::warnings::warnings(&p.study);
     phases.done("warnings");
     Ok(AnalyzeOutcome {
         folder,
+        kept_scenarios: scenarios,
         warnings,
         analysis: p.analysis,
     })
@@ -212,6 +222,8 @@ pub fn analyze(
 pub struct WhatIfOutcome {
     pub folder: PathBuf,
     pub moved: analysis::whatif::Moved,
+    /// What the person running it should know: nothing moved, inputs not modelled.
+    pub notes: Vec<String>,
 }
 
 /// Localises a product in a study and writes the scenario to `<out>/<id>/whatif/<PRODUCT>/`.
@@ -244,7 +256,38 @@ pub fn whatif(
     // The scenario folder lies under folders named from data: none of them may be a link out.
     output::refuse_links(&[&base, &base.join("whatif")])?;
     let folder = output::write_folder(&base.join("whatif"), &l.product, &files)?;
-    Ok(WhatIfOutcome { folder, moved })
+    let mut notes = Vec::new();
+    if moved.import_flows == 0 {
+        let with_imports: Vec<&str> = before
+            .needs
+            .iter()
+            .filter(|n| n.import_rub > 0.0)
+            .map(|n| n.product.as_str())
+            .collect();
+        notes.push(format!(
+            "{} has no import flows{}; whatif moves only imports to the supplier, so nothing changed. {}",
+            l.product,
+            study
+                .selected_year
+                .map(|y| format!(" in {y}"))
+                .unwrap_or_default(),
+            if with_imports.is_empty() {
+                "No product of the study is imported.".to_string()
+            } else {
+                format!("Products with imports: {}.", with_imports.join(", "))
+            }
+        ));
+    } else if moved.inputs_like.is_none() {
+        notes.push(format!(
+            "the supplier's own inputs are not modelled; --inputs-like ID gives it the purchases of participant ID, scaled to the moved {}",
+            report::human::rub(moved.moved_rub, Lang::En)
+        ));
+    }
+    Ok(WhatIfOutcome {
+        folder,
+        moved,
+        notes,
+    })
 }
 
 /// Validates one study; returns it with its warnings.

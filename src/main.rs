@@ -3,6 +3,7 @@
 use clap::Parser;
 use nichegraph::cli::{Cli, Command};
 use nichegraph::error::Error;
+use nichegraph::report::Lang;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
@@ -24,12 +25,31 @@ fn report_error(e: &Error) {
                 eprintln!("error: {p}");
             }
             eprintln!(
-                "error: {} problem(s) in the study; nothing was written",
-                problems.len()
+                "error: {} in the study; nothing was written",
+                n(problems.len(), "problem", "problems")
             );
         }
         Error::Batch(_) => {}
         other => eprintln!("error: {other}"),
+    }
+}
+
+/// «3 participants», «1 participant», «12,000 flows»: counts in messages, for people.
+fn n(count: usize, one: &'static str, many: &'static str) -> String {
+    nichegraph::report::human::count(count as u64, ["", "", ""], one, many, Lang::En)
+}
+
+/// Where a rerun put the what-if scenarios of the results it replaced.
+fn kept_line(k: &nichegraph::run::KeptScenarios, study_out: &std::path::Path) -> String {
+    let what = n(k.products.len(), "what-if scenario", "what-if scenarios");
+    let (list, at) = (k.products.join(", "), study_out.join(&k.folder));
+    if k.to_history {
+        format!(
+            "{what} ({list}) of the previous data moved to {}",
+            at.display()
+        )
+    } else {
+        format!("kept {what} ({list}) of the same data in {}", at.display())
     }
 }
 
@@ -56,12 +76,15 @@ fn run(cli: Cli) -> Result<(), Error> {
                 for w in &outcome.warnings {
                     eprintln!("warning: {w}");
                 }
+                if let Some(k) = &outcome.kept_scenarios {
+                    eprintln!("{}", kept_line(k, &outcome.folder));
+                }
                 let a = &outcome.analysis;
                 eprintln!(
-                    "{}: {} needs, {} niches -> {}",
+                    "{}: {}, {} -> {}",
                     a.study.id,
-                    a.needs.len(),
-                    a.niches.len(),
+                    n(a.needs.len(), "need", "needs"),
+                    n(a.niches.len(), "niche", "niches"),
                     outcome.folder.display()
                 );
             }
@@ -72,6 +95,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             localize,
             share,
             supplier,
+            inputs_like,
             out,
             lang,
             input,
@@ -80,12 +104,16 @@ fn run(cli: Cli) -> Result<(), Error> {
                 product: localize,
                 share,
                 supplier,
+                inputs_like,
             };
             let o = nichegraph::whatif(&study, &out, lang, &l, input.options())?;
+            for note in &o.notes {
+                eprintln!("note: {note}");
+            }
             eprintln!(
-                "{}: moved {} rub to {} -> {}",
+                "{}: moved {} to {} -> {}",
                 o.moved.product,
-                o.moved.moved_rub,
+                nichegraph::report::human::rub(o.moved.moved_rub, Lang::En),
                 o.moved.supplier,
                 o.folder.display()
             );
@@ -126,6 +154,11 @@ fn run(cli: Cli) -> Result<(), Error> {
                     eprintln!("failed: {} ({}):", r.study, r.path);
                     for line in r.message.lines() {
                         eprintln!("  {line}");
+                    }
+                }
+                for r in &outcome.rows {
+                    if let Some(k) = &r.kept_scenarios {
+                        eprintln!("{}: {}", r.study, kept_line(k, &out.join(&r.study)));
                     }
                 }
                 let count = |s| outcome.rows.iter().filter(|r| r.status == s).count();
@@ -178,15 +211,15 @@ fn run(cli: Cli) -> Result<(), Error> {
                 println!("warning: {w}");
             }
             println!(
-                "ok: study {} — {} participants, {} products, {} aggregated flows{}, {} warning(s)",
+                "ok: study {} — {}, {}, {}{}, {}",
                 s.config.id,
-                s.participants.len(),
-                s.products.len(),
-                s.flows.len(),
+                n(s.participants.len(), "participant", "participants"),
+                n(s.products.len(), "product", "products"),
+                n(s.flows.len(), "aggregated flow", "aggregated flows"),
                 s.selected_year
                     .map(|y| format!(" in {y}"))
                     .unwrap_or_default(),
-                warnings.len()
+                n(warnings.len(), "warning", "warnings")
             );
             Ok(())
         }

@@ -165,6 +165,32 @@ pub fn write_folder(out: &Path, id: &str, files: &Files) -> Result<PathBuf> {
     }
 }
 
+/// Every file under `dir/sub`, as (path relative to `dir`, bytes).
+pub fn files_under(dir: &Path, sub: &str) -> Files {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.join(sub)];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            // Links are never followed: a planted one must not pull outside files in (or loop).
+            let Ok(kind) = e.file_type() else { continue };
+            if kind.is_symlink() {
+                continue;
+            }
+            if kind.is_dir() {
+                stack.push(p);
+            } else if let (Ok(bytes), Ok(rel)) = (std::fs::read(&p), p.strip_prefix(dir)) {
+                out.push((rel.to_string_lossy().replace('\\', "/"), bytes));
+            }
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -154,7 +154,7 @@ fn broken_study_is_isolated_then_unchanged_then_changes_reported() {
     let changes = std::fs::read_to_string(out.path().join("changes.md")).unwrap();
     assert!(changes.contains("composites-without-borders"), "{changes}");
     assert!(
-        changes.contains("niche closed: Сверхлегкие композитные баллоны высокого давления"),
+        changes.contains("ниша закрыта: Сверхлегкие композитные баллоны высокого давления"),
         "{changes}"
     );
     let json: serde_json::Value =
@@ -224,4 +224,130 @@ fn kill_9_during_forced_batches_never_damages_outputs() {
         .filter(|n| n.starts_with('.'))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// Item 6 of issue 16: `whatif`, then edited flows, then `batch` once lost the scenarios. They
+/// were computed from the previous data, so they move into the history with the previous
+/// results, and the run says so.
+#[test]
+fn rerun_keeps_what_if_scenarios_in_the_history() {
+    let src = tempfile::tempdir().unwrap();
+    let study = src.path().join("composites");
+    copy_dir(&root().join("data/composites-without-borders"), &study);
+    let out = tempfile::tempdir().unwrap();
+    let batch = |extra: &[&str]| {
+        bin()
+            .arg("batch")
+            .arg(src.path())
+            .arg("--out")
+            .arg(out.path())
+            .args(extra)
+            .assert()
+            .success()
+    };
+    batch(&["-q"]);
+    bin()
+        .args(["whatif", "--localize", "fabrics-prepregs", "--out"])
+        .arg(out.path())
+        .arg(&study)
+        .assert()
+        .success();
+    let scenario = out
+        .path()
+        .join("composites-without-borders/whatif/fabrics-prepregs/whatif.md");
+    let before = std::fs::read(&scenario).unwrap();
+    let flows = study.join("flows.csv");
+    let text = std::fs::read_to_string(&flows)
+        .unwrap()
+        .replace("import:NO,Hexagon Composites", "domestic,");
+    std::fs::write(&flows, text).unwrap();
+    let done = batch(&[]);
+    let stderr = String::from_utf8_lossy(&done.get_output().stderr).to_string();
+
+    let history = out.path().join("composites-without-borders/history");
+    let runs: Vec<_> = std::fs::read_dir(&history).unwrap().collect();
+    assert_eq!(runs.len(), 1);
+    let kept = runs[0].as_ref().unwrap().path();
+    assert_eq!(
+        std::fs::read(kept.join("whatif/fabrics-prepregs/whatif.md")).unwrap(),
+        before,
+        "the scenario is kept byte for byte"
+    );
+    assert!(kept.join("niches.json").exists());
+    assert!(
+        !scenario.exists(),
+        "the stale scenario is not shown as current"
+    );
+    assert!(
+        stderr.contains("1 what-if scenario (fabrics-prepregs) of the previous data moved to")
+            && stderr.contains("history"),
+        "{stderr}"
+    );
+    let md = std::fs::read_to_string(out.path().join("batch.md")).unwrap();
+    assert!(md.contains("1 сценарий"), "{md}");
+
+    // A third run with nothing changed touches nothing; the history stays.
+    batch(&["-q"]);
+    assert!(kept.join("whatif/fabrics-prepregs/whatif.md").exists());
+}
+
+/// Item 8 of issue 16: batch.md and changes.md follow --lang (Russian by default) and name
+/// niches by product name, never by id.
+#[test]
+fn batch_reports_follow_the_language_and_use_names() {
+    let src = tempfile::tempdir().unwrap();
+    let study = src.path().join("composites");
+    copy_dir(&root().join("data/composites-without-borders"), &study);
+    for (lang, words) in [
+        (
+            "ru",
+            [
+                "Пакетный пересчёт",
+                "млрд руб.",
+                "Изменения с прошлого пересчёта",
+            ],
+        ),
+        (
+            "en",
+            ["Batch run", "bn RUB", "Changes since the previous run"],
+        ),
+    ] {
+        let out = tempfile::tempdir().unwrap();
+        let run = || {
+            bin()
+                .arg("batch")
+                .arg(src.path())
+                .args(["--out"])
+                .arg(out.path())
+                .args(["-q", "--force", "--lang", lang])
+                .assert()
+                .success();
+        };
+        run();
+        let flows = study.join("flows.csv");
+        let original = std::fs::read_to_string(&flows).unwrap();
+        std::fs::write(
+            &flows,
+            original.replace("import:NO,Hexagon Composites", "domestic,"),
+        )
+        .unwrap();
+        run();
+        std::fs::write(&flows, original).unwrap();
+        let md = std::fs::read_to_string(out.path().join("batch.md")).unwrap();
+        let changes = std::fs::read_to_string(out.path().join("changes.md")).unwrap();
+        assert!(md.contains(words[0]) && md.contains(words[1]), "{md}");
+        assert!(changes.contains(words[2]), "{changes}");
+        // The top niche by its name; no product id anywhere.
+        assert!(md.contains("| Ткани и препреги |"), "{md}");
+        assert!(
+            changes.contains("Сверхлегкие композитные баллоны"),
+            "{changes}"
+        );
+        for text in [&md, &changes] {
+            assert!(
+                !text.contains("fabrics-prepregs") && !text.contains("composite-cylinders"),
+                "{text}"
+            );
+        }
+    }
 }

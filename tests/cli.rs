@@ -506,3 +506,332 @@ fn mixed_decimal_marks_ask_for_an_option() {
         .code(65)
         .stderr(predicates::str::contains("--decimal-comma"));
 }
+
+/// Words like `tensile_strength_gpa` or `industrial_count_min`: letters or digits joined by
+/// underscores.
+fn snake_case_words(text: &str) -> Vec<String> {
+    let text = text.replace("\\_", "_");
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| {
+            let parts: Vec<&str> = w.split('_').collect();
+            parts.len() > 1 && parts.iter().all(|p| !p.is_empty())
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// The text a reader sees in an HTML page: tags, the style sheet and entities removed.
+fn html_text(html: &str) -> String {
+    let html = match (html.find("<style>"), html.find("</style>")) {
+        (Some(a), Some(b)) if a < b => format!("{}{}", &html[..a], &html[b..]),
+        _ => html.to_string(),
+    };
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+}
+
+#[test]
+fn reports_name_no_code_identifiers() {
+    assert_eq!(
+        snake_case_words("a `tensile_strength_gpa` b industrial\\_count\\_min = 10, ok_"),
+        vec!["tensile_strength_gpa", "industrial_count_min"]
+    );
+    for name in ["composites-without-borders", "auto-components"] {
+        for lang in ["ru", "en"] {
+            let out = tempfile::tempdir().unwrap();
+            analyze(&sample(name), out.path(), &["--lang", lang], "2");
+            let folder = out.path().join(name);
+            let md = std::fs::read_to_string(folder.join("report.md")).unwrap();
+            let html = std::fs::read_to_string(folder.join("report.html")).unwrap();
+            assert_eq!(
+                snake_case_words(&md),
+                Vec::<String>::new(),
+                "{name} {lang} report.md"
+            );
+            assert_eq!(
+                snake_case_words(&html_text(&html)),
+                Vec::<String>::new(),
+                "{name} {lang} report.html"
+            );
+            // No flag codes either: the needs table names them in words.
+            assert!(!html.contains("import|spec") && !html.contains("| spec |"));
+        }
+    }
+}
+
+/// Rewrites the `name` of the rows of `file` whose id is a key of `names`.
+fn rename(file: &Path, names: &BTreeMap<&str, String>) {
+    let mut r = csv::Reader::from_path(file).unwrap();
+    let headers = r.headers().unwrap().clone();
+    let at = headers.iter().position(|h| h == "name").unwrap();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(&headers).unwrap();
+    for rec in r.records() {
+        let mut row: Vec<String> = rec.unwrap().iter().map(str::to_string).collect();
+        if let Some(n) = names.get(row[0].as_str()) {
+            row[at] = n.clone();
+        }
+        w.write_record(&row).unwrap();
+    }
+    std::fs::write(file, w.into_inner().unwrap()).unwrap();
+}
+
+/// Item 2 of issue 16: names of a million characters once made chart label wrapping measure
+/// every prefix (minutes at 100 % CPU). Every layout is linear now: the same study with such
+/// names takes at most twice as long, plus slack for a busy machine (the outputs repeat each
+/// name, so they are some 100 MB); the quadratic layout took more than ten minutes.
+#[test]
+fn million_character_names_take_linear_time() {
+    let d = tempfile::tempdir().unwrap();
+    let (normal, long) = (d.path().join("normal"), d.path().join("long"));
+    copy_study(&sample("composites-without-borders"), &normal);
+    copy_study(&sample("composites-without-borders"), &long);
+    const N: usize = 1_000_000;
+    // One name a single word (cut by characters), one of many words (wrapped by words).
+    let word = "Ж".repeat(N);
+    let words: String = "ООО КАМАТЕК ".repeat(N / 12 + 1).chars().take(N).collect();
+    rename(
+        &long.join("participants.csv"),
+        &BTreeMap::from([("argon", word.clone()), ("kamatek", words.clone())]),
+    );
+    rename(
+        &long.join("products.csv"),
+        &BTreeMap::from([("pan-precursor-hs", word), ("fabrics-prepregs", words)]),
+    );
+    let timed = |study: &Path, out: &Path| {
+        let t = std::time::Instant::now();
+        analyze(study, out, &[], "2");
+        t.elapsed()
+    };
+    let out = d.path().join("out");
+    let base = timed(&normal, &out.join("normal"));
+    let took = timed(&long, &out.join("long"));
+    // Generous slack: the suite runs tests side by side on a shared 2-core machine.
+    let bound = base * 2 + std::time::Duration::from_secs(45);
+    assert!(took <= bound, "{took:?} with long names, {base:?} without");
+
+    let folder = out.join("long/composites-without-borders");
+    // Tables and CSV keep the full text; chart labels are cut with «…».
+    let needs = read_csv(&folder.join("needs.csv"));
+    let pan = needs
+        .iter()
+        .find(|r| r["product"] == "pan-precursor-hs")
+        .unwrap();
+    assert_eq!(pan["product_name"].chars().count(), N);
+    let md = std::fs::read_to_string(folder.join("report.md")).unwrap();
+    assert!(md.contains(&"Ж".repeat(N)));
+    for chart in ["functional_map", "niches", "demand_sources"] {
+        let svg = std::fs::read_to_string(folder.join(format!("charts/{chart}.svg"))).unwrap();
+        assert!(svg.len() < 1_000_000, "{chart}: {} bytes", svg.len());
+        assert!(svg.contains("ЖЖЖ…"), "{chart}: no cut label");
+    }
+}
+
+/// Item 7 of issue 16: a product without imports moves nothing, and the run says so and
+/// names the products that have imports; `--inputs-like` gives the new producer the
+/// purchases of an existing participant, scaled to the moved value.
+#[test]
+fn whatif_explains_what_it_moves_and_models_inputs_on_request() {
+    let out = tempfile::tempdir().unwrap();
+    let study = sample("composites-without-borders");
+    let run = bin()
+        .args(["whatif", "--localize", "pan-precursor-hs", "--out"])
+        .arg(out.path())
+        .arg(&study)
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("has no import flows")
+            && stderr.contains("moves only imports")
+            && stderr.contains("Products with imports: carbon-fiber"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("moved 0 RUB"), "{stderr}");
+    let folder = out.path().join("composites-without-borders/whatif");
+    let md = std::fs::read_to_string(folder.join("pan-precursor-hs/whatif.md")).unwrap();
+    assert!(md.contains("Импортных поставок этой продукции нет"), "{md}");
+
+    // Without --inputs-like the report says the producer's inputs are not modelled.
+    let run = bin()
+        .args(["whatif", "--localize", "fabrics-prepregs", "--out"])
+        .arg(out.path())
+        .arg(&study)
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).to_string();
+    assert!(stderr.contains("moved 832 mn RUB"), "{stderr}");
+    assert!(stderr.contains("inputs are not modelled"), "{stderr}");
+    let md = std::fs::read_to_string(folder.join("fabrics-prepregs/whatif.md")).unwrap();
+    assert!(md.contains("не моделируются"), "{md}");
+    assert_eq!(snake_case_words(&md), Vec::<String>::new(), "{md}");
+    let demand = |rows: Vec<BTreeMap<String, String>>| -> f64 {
+        rows.iter()
+            .map(|r| r["demand_rub"].parse::<f64>().unwrap())
+            .sum()
+    };
+    let plain = demand(read_csv(&folder.join("fabrics-prepregs/needs.csv")));
+
+    // With it: the new producer buys what kamatek buys per rub of its output.
+    bin()
+        .args([
+            "whatif",
+            "--localize",
+            "fabrics-prepregs",
+            "--inputs-like",
+            "kamatek",
+        ])
+        .arg("--out")
+        .arg(out.path())
+        .arg(&study)
+        .assert()
+        .success();
+    let doc: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(folder.join("fabrics-prepregs/whatif.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(doc["inputs_like"], "kamatek");
+    let participants = read_csv(&study.join("participants.csv"));
+    let kamatek = participants.iter().find(|p| p["id"] == "kamatek").unwrap();
+    let output: f64 = kamatek["output_rub"].parse().unwrap();
+    let flows = read_csv(&study.join("flows.csv"));
+    let bought: f64 = flows
+        .iter()
+        .filter(|f| f["consumer"] == "kamatek" && f["product"] != "fabrics-prepregs")
+        .filter(|f| f.get("year").is_none_or(|y| y == "2018"))
+        .map(|f| f["value_rub"].parse::<f64>().unwrap())
+        .sum();
+    let moved = doc["moved_rub"].as_f64().unwrap();
+    let expected = bought * moved / output;
+    let got = doc["inputs_rub"].as_f64().unwrap();
+    assert!(
+        expected > 0.0 && (got - expected).abs() <= 1e-6 * expected,
+        "{got} vs {expected}"
+    );
+    let md = std::fs::read_to_string(folder.join("fabrics-prepregs/whatif.md")).unwrap();
+    assert!(md.contains("по образцу участника ООО «КАМАТЕК»"), "{md}");
+    // The new producer's purchases are demand in the scenario, on top of the plain one.
+    let modelled = demand(read_csv(&folder.join("fabrics-prepregs/needs.csv")));
+    assert!(
+        (modelled - plain - got).abs() <= 1e-6 * got,
+        "{modelled} - {plain} vs {got}"
+    );
+
+    bin()
+        .args([
+            "whatif",
+            "--localize",
+            "fabrics-prepregs",
+            "--inputs-like",
+            "nobody",
+        ])
+        .arg("--out")
+        .arg(out.path())
+        .arg(&study)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--inputs-like nobody"));
+}
+
+/// Item 6 of issue 16 for `analyze`: a rerun keeps the what-if scenarios. Of the same inputs
+/// they stay in place; of other inputs they move to the history with the previous results.
+#[test]
+fn analyze_rerun_keeps_what_if_scenarios() {
+    let d = tempfile::tempdir().unwrap();
+    let study = d.path().join("study");
+    copy_study(&sample("composites-without-borders"), &study);
+    let out = d.path().join("out");
+    let folder = out.join("composites-without-borders");
+    analyze(&study, &out, &["-q"], "2");
+    bin()
+        .args(["whatif", "--localize", "fabrics-prepregs", "--out"])
+        .arg(&out)
+        .arg(&study)
+        .assert()
+        .success();
+    let scenario = std::fs::read(folder.join("whatif/fabrics-prepregs/whatif.md")).unwrap();
+    let rerun = |expect: &str| {
+        let r = bin()
+            .arg("analyze")
+            .arg(&study)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        let stderr = String::from_utf8_lossy(&r.get_output().stderr).to_string();
+        assert!(stderr.contains(expect), "{stderr}");
+    };
+    rerun("kept 1 what-if scenario (fabrics-prepregs) of the same data");
+    assert_eq!(
+        std::fs::read(folder.join("whatif/fabrics-prepregs/whatif.md")).unwrap(),
+        scenario
+    );
+    let flows = study.join("flows.csv");
+    let text = std::fs::read_to_string(&flows)
+        .unwrap()
+        .replace("import:NO,Hexagon Composites", "domestic,");
+    std::fs::write(&flows, text).unwrap();
+    rerun("1 what-if scenario (fabrics-prepregs) of the previous data moved to");
+    assert!(!folder.join("whatif").exists());
+    let runs: Vec<_> = std::fs::read_dir(folder.join("history"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(
+        std::fs::read(runs[0].join("whatif/fabrics-prepregs/whatif.md")).unwrap(),
+        scenario
+    );
+}
+
+/// Snapshots of the issue-16 texts: the needs table and a niche table of report.html, and
+/// whatif.md without imports and with modelled inputs.
+#[test]
+fn issue16_text_snapshots() {
+    let out = tempfile::tempdir().unwrap();
+    let study = sample("composites-without-borders");
+    analyze(&study, out.path(), &[], "2");
+    let html =
+        std::fs::read_to_string(out.path().join("composites-without-borders/report.html")).unwrap();
+    let at = html.find("<h2>Все потребности</h2>").unwrap();
+    let end = html.find("<footer>").unwrap();
+    insta::assert_snapshot!("html_needs_ru", &html[at..end]);
+    let niche = html.find("<h3>1. ").unwrap();
+    let niche_end = niche + html[niche..].find("</table>").unwrap() + "</table>".len();
+    insta::assert_snapshot!("html_niche_table_ru", &html[niche..niche_end]);
+
+    for (product, extra, name) in [
+        ("pan-precursor-hs", None, "whatif_no_imports_ru"),
+        ("fabrics-prepregs", Some("kamatek"), "whatif_inputs_like_ru"),
+    ] {
+        let mut cmd = bin();
+        cmd.args(["whatif", "--localize", product, "--out"])
+            .arg(out.path())
+            .arg(&study);
+        if let Some(like) = extra {
+            cmd.args(["--inputs-like", like]);
+        }
+        cmd.assert().success();
+        let md = std::fs::read_to_string(out.path().join(format!(
+            "composites-without-borders/whatif/{product}/whatif.md"
+        )))
+        .unwrap();
+        insta::assert_snapshot!(name, md);
+    }
+}

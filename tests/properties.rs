@@ -178,7 +178,7 @@ proptest! {
         let (study, before) = analyse(&g, &g.flow_rows());
         prop_assume!(!before.needs.is_empty());
         let need = &before.needs[pick.index(before.needs.len())];
-        let l = whatif::Localize { product: need.product.clone(), share, supplier: None };
+        let l = whatif::Localize { product: need.product.clone(), share, supplier: None, inputs_like: None };
         let (scenario, _) = whatif::localize(&study, &l).unwrap();
         let after = analysis::analyze(&scenario, &SupplyGraph::build(&scenario)).unwrap();
         let after_share = after.needs.iter().find(|n| n.product == need.product).map_or(0.0, |n| n.import_share);

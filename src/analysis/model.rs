@@ -62,6 +62,11 @@ pub struct SpecGap {
     pub consumer: String,
     pub consumer_name: String,
     pub parameter: String,
+    /// Report-only labels from specs.csv; niches.json keeps its SPEC fields.
+    #[serde(skip)]
+    pub parameter_name: Option<String>,
+    #[serde(skip)]
+    pub unit: Option<String>,
     pub required_min: Option<f64>,
     pub required_max: Option<f64>,
     pub available: Option<f64>,

@@ -188,6 +188,8 @@ fn need(
             consumer: study.participants[s.consumer].id.clone(),
             consumer_name: study.participants[s.consumer].name.clone(),
             parameter: s.parameter.clone(),
+            parameter_name: s.parameter_name.clone(),
+            unit: s.unit.clone(),
             required_min: s.required_min,
             required_max: s.required_max,
             available: s.available,

@@ -12,6 +12,9 @@ pub struct Localize {
     pub share: f64,
     /// An existing participant; by default a new one, `new-<PRODUCT>`.
     pub supplier: Option<String>,
+    /// A participant whose purchases, scaled to the moved value, become the supplier's new
+    /// purchases (its own inputs); `None`: the supplier's inputs are not modelled.
+    pub inputs_like: Option<String>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -22,6 +25,12 @@ pub struct Moved {
     pub new_supplier: bool,
     pub moved_rub: f64,
     pub moved_qty: f64,
+    /// Import flows of the product that were moved (partly or wholly).
+    pub import_flows: usize,
+    /// The participant whose input structure the supplier was given, and the value of the
+    /// purchases added (`moved_rub` times its purchases per rub of output).
+    pub inputs_like: Option<String>,
+    pub inputs_rub: f64,
 }
 
 fn usage(msg: String) -> Error {
@@ -135,6 +144,7 @@ pub fn localize(study: &Study, l: &Localize) -> Result<(Study, Moved), Error> {
     // Moved parts per consumer: quantities and values, summed in sorted order like file rows.
     let mut moved: BTreeMap<usize, (Vec<f64>, Vec<f64>)> = BTreeMap::new();
     let (mut moved_qty, mut moved_rub) = (0.0, 0.0);
+    let mut import_flows = 0;
     for f in &study.flows {
         let mut g = f.clone();
         g.consumer = remap(f.consumer);
@@ -148,6 +158,7 @@ pub fn localize(study: &Study, l: &Localize) -> Result<(Study, Moved), Error> {
             e.1.push(v);
             moved_qty += q;
             moved_rub += v;
+            import_flows += 1;
             g.quantity = f.quantity - q;
             g.value_rub = f.value_rub - v;
             // A fully moved import flow is gone, as it would be from a rewritten flows.csv.
@@ -183,6 +194,10 @@ pub fn localize(study: &Study, l: &Localize) -> Result<(Study, Moved), Error> {
             }),
         }
     }
+    let inputs_rub = match &l.inputs_like {
+        Some(like) => add_inputs(study, &mut flows, like, p, supplier, moved_rub, &remap)?,
+        None => 0.0,
+    };
     flows.sort_by(|a, b| {
         (a.product, a.consumer, &a.supplier).cmp(&(b.product, b.consumer, &b.supplier))
     });
@@ -218,6 +233,90 @@ pub fn localize(study: &Study, l: &Localize) -> Result<(Study, Moved), Error> {
             new_supplier,
             moved_rub,
             moved_qty,
+            import_flows,
+            inputs_like: l.inputs_like.clone(),
+            inputs_rub,
         },
     ))
+}
+
+/// Gives `supplier` (an index into the new participant list) the purchases of `like`, each
+/// scaled by `moved_rub` over `like`'s output: the same input structure per rub of output.
+/// Purchases of the localised product itself are left out (a producer does not buy what it
+/// makes), and so is anything `supplier` would buy from itself. Returns the value added.
+fn add_inputs(
+    study: &Study,
+    flows: &mut Vec<Flow>,
+    like: &str,
+    product: usize,
+    supplier: usize,
+    moved_rub: f64,
+    remap: &dyn Fn(usize) -> usize,
+) -> Result<f64, Error> {
+    let li = study.participant_index(like).ok_or_else(|| {
+        usage(format!(
+            "--inputs-like {like}: no such participant in participants.csv"
+        ))
+    })?;
+    let sales: f64 = study
+        .flows
+        .iter()
+        .filter(|f| f.supplier == Source::Participant(li))
+        .map(|f| f.value_rub)
+        .sum();
+    // Its output as given, or else what it sells to participants.
+    let output = study.participants[li]
+        .output_rub
+        .filter(|&o| o > 0.0)
+        .unwrap_or(sales);
+    if output <= 0.0 {
+        return Err(usage(format!(
+            "--inputs-like {like}: the participant has neither output_rub nor sales to other participants, so its purchases cannot be scaled; choose a participant that produces"
+        )));
+    }
+    let factor = moved_rub / output;
+    if factor == 0.0 {
+        return Ok(0.0);
+    }
+    // The supplier's existing purchases, to add to rather than duplicate.
+    let mut at: BTreeMap<(usize, Source), usize> = flows
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.consumer == supplier)
+        .map(|(i, f)| ((f.product, f.supplier.clone()), i))
+        .collect();
+    let mut added = 0.0;
+    for f in study
+        .flows
+        .iter()
+        .filter(|f| f.consumer == li && f.product != product)
+    {
+        let from = match &f.supplier {
+            Source::Participant(s) => Source::Participant(remap(*s)),
+            other => other.clone(),
+        };
+        if from == Source::Participant(supplier) {
+            continue;
+        }
+        let (q, v) = (f.quantity * factor, f.value_rub * factor);
+        added += v;
+        match at.get(&(f.product, from.clone())) {
+            Some(&i) => {
+                flows[i].quantity += q;
+                flows[i].value_rub += v;
+            }
+            None => {
+                at.insert((f.product, from.clone()), flows.len());
+                flows.push(Flow {
+                    supplier: from,
+                    consumer: supplier,
+                    product: f.product,
+                    quantity: q,
+                    value_rub: v,
+                    supplier_names: f.supplier_names.clone(),
+                });
+            }
+        }
+    }
+    Ok(added)
 }

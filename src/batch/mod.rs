@@ -41,6 +41,9 @@ pub struct Row {
     pub status: Status,
     pub niches: Option<usize>,
     pub top_niche: Option<String>,
+    /// The top niche's product name, for batch.md (batch.csv keeps the id).
+    #[serde(skip)]
+    pub top_niche_name: Option<String>,
     pub addressable_rub: Option<f64>,
     pub compliance: Option<String>,
     pub message: String,
@@ -49,6 +52,10 @@ pub struct Row {
     pub data_error: bool,
     #[serde(skip)]
     pub changes: Option<changes::StudyChanges>,
+    /// What-if scenarios of the previous results, kept under this folder of the study's
+    /// output (`history/<time>/whatif`), by product.
+    #[serde(skip)]
+    pub kept_scenarios: Option<run::KeptScenarios>,
 }
 
 pub struct Outcome {
@@ -144,37 +151,14 @@ fn summarise(row: &mut Row, niches: &Value, compliance: &Value) {
     row.niches = list.map(|l| l.len());
     let top = list.and_then(|l| l.first());
     row.top_niche = top.and_then(|n| n["product"].as_str()).map(str::to_string);
+    row.top_niche_name = top
+        .and_then(|n| n["product_name"].as_str())
+        .map(str::to_string);
     row.addressable_rub = Some(
         list.map(|l| l.iter().filter_map(|n| n["addressable_rub"].as_f64()).sum())
             .unwrap_or(0.0),
     );
     row.compliance = compliance["overall"].as_str().map(str::to_string);
-}
-
-/// Every file under `dir/sub`, as (path relative to `dir`, bytes).
-fn files_under(dir: &Path, sub: &str) -> output::Files {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.join(sub)];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let p = e.path();
-            // Links are never followed: a planted one must not pull outside files in (or loop).
-            let Ok(kind) = e.file_type() else { continue };
-            if kind.is_symlink() {
-                continue;
-            }
-            if kind.is_dir() {
-                stack.push(p);
-            } else if let (Ok(bytes), Ok(rel)) = (std::fs::read(&p), p.strip_prefix(dir)) {
-                out.push((rel.to_string_lossy().replace('\\', "/"), bytes));
-            }
-        }
-    }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
 }
 
 fn failed(row: &mut Row, e: &Error) {
@@ -197,11 +181,13 @@ fn run_one(o: &Options, dir: &Path, id: &str) -> Row {
         status: Status::Ok,
         niches: None,
         top_niche: None,
+        top_niche_name: None,
         addressable_rub: None,
         compliance: None,
         message: String::new(),
         data_error: false,
         changes: None,
+        kept_scenarios: None,
     };
     let target = o.out.join(id);
     let previous = run::Manifest::read(&target.join("run.json"));
@@ -232,16 +218,14 @@ fn run_one(o: &Options, dir: &Path, id: &str) -> Row {
         .iter()
         .find(|f| f.0 == "compliance.json")
         .and_then(|f| serde_json::from_slice(&f.1).ok());
-    // Keep the history, and the previous results under history/<its finish time>/.
-    files.extend(files_under(&target, "history"));
+    // Keep the history and the what-if scenarios (see `run::carry_over`).
+    let (kept, stamp, scenarios) = run::carry_over(&target, previous.as_ref(), &current);
+    files.extend(kept);
+    row.kept_scenarios = scenarios;
     let old_niches = std::fs::read(target.join("niches.json")).ok();
     let old_comp = std::fs::read(target.join("compliance.json")).ok();
     if let (Some(on), Some(oc)) = (&old_niches, &old_comp) {
-        let stamp = previous
-            .as_ref()
-            .map(|p| p.finished.replace(':', "-"))
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| "earlier".to_string());
+        let stamp = stamp.clone();
         files.push((format!("history/{stamp}/niches.json"), on.clone()));
         files.push((format!("history/{stamp}/compliance.json"), oc.clone()));
         if let (Ok(on), Ok(oc), Some(nn), Some(nc)) = (
@@ -270,6 +254,11 @@ fn run_one(o: &Options, dir: &Path, id: &str) -> Row {
             .niches
             .first()
             .map(|n| n.need.product.clone());
+        row.top_niche_name = prepared
+            .analysis
+            .niches
+            .first()
+            .map(|n| n.need.product_name.clone());
         row.addressable_rub = Some(
             prepared
                 .analysis
@@ -298,6 +287,7 @@ fn study_id(dir: &Path) -> Result<String, Error> {
 }
 
 pub fn run(o: &Options) -> Result<Outcome, Error> {
+    let lang = o.lang;
     let dirs = discover(&o.paths)?;
     std::fs::create_dir_all(&o.out)
         .map_err(|e| Error::io("cannot create the output folder", &o.out, e))?;
@@ -380,7 +370,7 @@ pub fn run(o: &Options) -> Result<Outcome, Error> {
     };
     bar.finish_and_clear();
     let outcome = Outcome { rows };
-    write_reports(&o.out, &outcome)?;
+    write_reports(&o.out, &outcome, lang)?;
     Ok(outcome)
 }
 
@@ -391,11 +381,13 @@ fn placeholder(dir: &Path, study: &str) -> Row {
         status: Status::Failed,
         niches: None,
         top_niche: None,
+        top_niche_name: None,
         addressable_rub: None,
         compliance: None,
         message: String::new(),
         data_error: false,
         changes: None,
+        kept_scenarios: None,
     }
 }
 
@@ -410,7 +402,7 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         })
 }
 
-fn write_reports(out: &Path, o: &Outcome) -> Result<(), Error> {
+fn write_reports(out: &Path, o: &Outcome, lang: Lang) -> Result<(), Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let row_err = |e: csv::Error| Error::Other(format!("cannot render batch.csv: {e}"));
     w.write_record([
@@ -444,7 +436,7 @@ fn write_reports(out: &Path, o: &Outcome) -> Result<(), Error> {
         .into_inner()
         .map_err(|e| Error::Other(format!("cannot render batch.csv: {e}")))?;
     write_atomic(&out.join("batch.csv"), &csv_bytes)?;
-    write_atomic(&out.join("batch.md"), render_md(o).as_bytes())?;
+    write_atomic(&out.join("batch.md"), render_md(o, lang).as_bytes())?;
     let changes: Vec<&changes::StudyChanges> =
         o.rows.iter().filter_map(|r| r.changes.as_ref()).collect();
     write_atomic(
@@ -453,7 +445,7 @@ fn write_reports(out: &Path, o: &Outcome) -> Result<(), Error> {
     )?;
     write_atomic(
         &out.join("changes.md"),
-        render_changes_md(&changes).as_bytes(),
+        render_changes_md(&changes, lang).as_bytes(),
     )?;
     Ok(())
 }
@@ -462,25 +454,82 @@ fn md(s: &str) -> String {
     crate::report::markdown::esc(s)
 }
 
-fn render_md(o: &Outcome) -> String {
+fn tr(lang: Lang, ru: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Ru => ru,
+        Lang::En => en,
+    }
+}
+
+fn status_text(s: Status, lang: Lang) -> &'static str {
+    match s {
+        Status::Ok => tr(lang, "пересчитано", "rerun"),
+        Status::Unchanged => tr(lang, "без изменений", "unchanged"),
+        Status::Failed => tr(lang, "ошибка", "failed"),
+    }
+}
+
+/// `batch.md`: one row per study, in the language of `--lang`, niches named by product.
+fn render_md(o: &Outcome, lang: Lang) -> String {
+    use crate::report::{human, labels};
     use std::fmt::Write;
-    let mut s = String::from("# Batch run\n\n| study | status | niches | top niche | addressable, RUB | compliance |\n|---|---|---|---|---|---|\n");
+    let mut s = String::from(tr(
+        lang,
+        "# Пакетный пересчёт\n\n| Исследование | Статус | Ниш | Главная ниша | Адресуемый спрос | Соответствие ПП № 779 |\n|---|---|---|---|---|---|\n",
+        "# Batch run\n\n| Study | Status | Niches | Top niche | Addressable demand | Decree 779 compliance |\n|---|---|---|---|---|---|\n",
+    ));
     for r in &o.rows {
         let _ = writeln!(
             s,
             "| {} | {} | {} | {} | {} | {} |",
             md(&r.study),
-            serde_json::to_value(r.status)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
+            status_text(r.status, lang),
+            r.niches
+                .map(|n| human::int(n as u64, lang))
                 .unwrap_or_default(),
-            r.niches.map(|n| n.to_string()).unwrap_or_default(),
-            md(r.top_niche.as_deref().unwrap_or("")),
+            md(r.top_niche_name
+                .as_deref()
+                .or(r.top_niche.as_deref())
+                .unwrap_or("")),
             r.addressable_rub
-                .map(|v| crate::report::human::rub(v, Lang::En))
+                .map(|v| human::rub(v, lang))
                 .unwrap_or_default(),
-            r.compliance.as_deref().unwrap_or("")
+            r.compliance
+                .as_deref()
+                .map(|c| labels::status_code(c, lang))
+                .unwrap_or("")
         );
+    }
+    let kept: Vec<&Row> = o
+        .rows
+        .iter()
+        .filter(|r| r.kept_scenarios.as_ref().is_some_and(|k| k.to_history))
+        .collect();
+    if !kept.is_empty() {
+        s.push_str(tr(
+            lang,
+            "\n## Сценарии «что если»\n\nСценарии были рассчитаны по прежним данным; они сохранены в истории вместе с прежними результатами:\n\n",
+            "\n## What-if scenarios\n\nThe scenarios were computed from the previous data; they are kept in the history with the previous results:\n\n",
+        ));
+        for r in kept {
+            if let Some(k) = &r.kept_scenarios {
+                let (folder, products) = (&k.folder, &k.products);
+                let _ = writeln!(
+                    s,
+                    "- {}: {} — {}/{}",
+                    md(&r.study),
+                    human::count(
+                        products.len() as u64,
+                        ["сценарий", "сценария", "сценариев"],
+                        "scenario",
+                        "scenarios",
+                        lang
+                    ),
+                    md(&r.study),
+                    md(folder)
+                );
+            }
+        }
     }
     let failures: Vec<&Row> = o
         .rows
@@ -488,7 +537,7 @@ fn render_md(o: &Outcome) -> String {
         .filter(|r| r.status == Status::Failed)
         .collect();
     if !failures.is_empty() {
-        s.push_str("\n## Failures\n");
+        s.push_str(tr(lang, "\n## Ошибки\n", "\n## Failures\n"));
         for r in failures {
             let _ = writeln!(
                 s,
@@ -502,74 +551,139 @@ fn render_md(o: &Outcome) -> String {
     s
 }
 
-fn render_changes_md(all: &[&changes::StudyChanges]) -> String {
+/// `changes.md`: what changed since each study's previous run, in words and names.
+fn render_changes_md(all: &[&changes::StudyChanges], lang: Lang) -> String {
+    use crate::report::{human, labels};
     use changes::Change::*;
     use std::fmt::Write;
-    let mut s = String::from("# Changes since the previous run\n\n");
+    let mut s = String::from(tr(
+        lang,
+        "# Изменения с прошлого пересчёта\n\n",
+        "# Changes since the previous run\n\n",
+    ));
     if all.iter().all(|c| c.changes.is_empty()) {
-        s.push_str("No study that was rerun changed beyond the thresholds.\n");
+        s.push_str(tr(
+            lang,
+            "Ни в одном пересчитанном исследовании изменения не превысили порогов.\n",
+            "No study that was rerun changed beyond the thresholds.\n",
+        ));
         return s;
     }
+    let pct = |x: f64| human::pct1(x, lang);
     for c in all.iter().filter(|c| !c.changes.is_empty()) {
         let _ = writeln!(
             s,
-            "## {} (compared with the run of {})\n",
+            "## {} ({} {})\n",
             md(&c.study),
-            c.previous_run
+            tr(lang, "сравнение с расчётом", "compared with the run of"),
+            md(&c.previous_run)
         );
         for ch in &c.changes {
-            let line = match ch {
-                NicheOpened {
-                    product,
-                    product_name,
-                    rank,
-                } => format!(
-                    "niche opened: {} ({product}), rank {rank}",
-                    md(product_name)
-                ),
-                NicheClosed {
-                    product,
-                    product_name,
-                    rank,
-                } => format!(
-                    "niche closed: {} ({product}), was rank {rank}",
-                    md(product_name)
-                ),
-                RankMoved {
-                    product,
-                    product_name,
-                    from,
-                    to,
-                } => format!("rank moved: {} ({product}) {from} → {to}", md(product_name)),
-                DemandChanged {
-                    product,
-                    product_name,
-                    from,
-                    to,
-                    relative,
-                } => format!(
-                    "demand changed: {} ({product}) {} → {} ({:+.1} %)",
+            let line = match (ch, lang) {
+                (
+                    NicheOpened {
+                        product_name, rank, ..
+                    },
+                    Lang::Ru,
+                ) => {
+                    format!("новая ниша: {}, место {rank}", md(product_name))
+                }
+                (
+                    NicheOpened {
+                        product_name, rank, ..
+                    },
+                    Lang::En,
+                ) => {
+                    format!("niche opened: {}, rank {rank}", md(product_name))
+                }
+                (
+                    NicheClosed {
+                        product_name, rank, ..
+                    },
+                    Lang::Ru,
+                ) => {
+                    format!("ниша закрыта: {}, было место {rank}", md(product_name))
+                }
+                (
+                    NicheClosed {
+                        product_name, rank, ..
+                    },
+                    Lang::En,
+                ) => {
+                    format!("niche closed: {}, was rank {rank}", md(product_name))
+                }
+                (
+                    RankMoved {
+                        product_name,
+                        from,
+                        to,
+                        ..
+                    },
+                    Lang::Ru,
+                ) => {
+                    format!(
+                        "место ниши изменилось: {} — {from} → {to}",
+                        md(product_name)
+                    )
+                }
+                (
+                    RankMoved {
+                        product_name,
+                        from,
+                        to,
+                        ..
+                    },
+                    Lang::En,
+                ) => {
+                    format!("rank moved: {} {from} → {to}", md(product_name))
+                }
+                (
+                    DemandChanged {
+                        product_name,
+                        from,
+                        to,
+                        relative,
+                        ..
+                    },
+                    _,
+                ) => format!(
+                    "{}: {} {} → {} ({}{})",
+                    tr(lang, "спрос изменился", "demand changed"),
                     md(product_name),
-                    crate::report::human::rub(*from, Lang::En),
-                    crate::report::human::rub(*to, Lang::En),
-                    relative * 100.0
+                    human::rub(*from, lang),
+                    human::rub(*to, lang),
+                    if *relative > 0.0 { "+" } else { "" },
+                    pct(*relative)
                 ),
-                ImportShareChanged {
-                    product,
-                    product_name,
-                    from,
-                    to,
-                } => format!(
-                    "import share changed: {} ({product}) {:.1} % → {:.1} %",
+                (
+                    ImportShareChanged {
+                        product_name,
+                        from,
+                        to,
+                        ..
+                    },
+                    _,
+                ) => format!(
+                    "{}: {} {} → {}",
+                    tr(lang, "доля импорта изменилась", "import share changed"),
                     md(product_name),
-                    from * 100.0,
-                    to * 100.0
+                    pct(*from),
+                    pct(*to)
                 ),
-                ComplianceChanged {
-                    criterion,
-                    from,
-                    to,
-                } => format!("compliance `{criterion}`: {from} → {to}"),
+                (
+                    ComplianceChanged {
+                        criterion,
+                        from,
+                        to,
+                    },
+                    _,
+                ) => format!(
+                    "{} «{}»: {} → {}",
+                    tr(lang, "требование ПП № 779", "Decree 779 requirement"),
+                    labels::criterion(criterion, lang),
+                    labels::status_code(from, lang),
+                    labels::status_code(to, lang)
+                ),
             };
             let _ = writeln!(s, "- {line}");
         }

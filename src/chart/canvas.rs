@@ -78,13 +78,55 @@ pub fn text_width(text: &str, size: f64, bold: bool) -> f64 {
         .unwrap_or(text.chars().count() as f64 * size * 0.6)
 }
 
+/// No glyph of the embedded font is narrower than this share of the font size: at most
+/// `max_w / (size * NARROWEST)` characters fit in `max_w`.
+const NARROWEST: f64 = 0.2;
+
+/// The most characters of `size` that can fit in `max_w`, plus one (so that a cut is seen).
+fn max_chars(size: f64, max_w: f64) -> usize {
+    let n = (max_w.max(0.0) / (size.max(1.0) * NARROWEST)).ceil();
+    if n.is_finite() {
+        n as usize + 1
+    } else {
+        1
+    }
+}
+
+/// `text` cut to at most `n` characters, and whether it was cut. Linear in `n`, not in the text.
+fn prefix(text: &str, n: usize) -> (&str, bool) {
+    match text.char_indices().nth(n) {
+        Some((i, _)) => (&text[..i], true),
+        None => (text, false),
+    }
+}
+
+/// The longest prefix of `chars` (at least one character) that fits, by bisection: a line is
+/// measured O(log n) times, never once per prefix.
+fn longest_fit(chars: &[char], fits: impl Fn(&str) -> bool) -> usize {
+    let (mut lo, mut hi) = (1, chars.len());
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        if fits(&chars[..mid].iter().collect::<String>()) {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    lo.max(1)
+}
+
 /// Greedy word wrap to `max_w`; words longer than a line are cut; more than `max_lines`
-/// lines end in «…».
+/// lines end in «…». Only the part of `text` that can show is ever measured, so the time
+/// does not grow with the length of the text beyond one scan.
 pub fn wrap(text: &str, size: f64, bold: bool, max_w: f64, max_lines: usize) -> Vec<String> {
     let fits = |s: &str| text_width(s, size, bold) <= max_w;
+    let (text, cut) = prefix(text, max_lines.max(1) * max_chars(size, max_w));
     let mut lines: Vec<String> = Vec::new();
     let mut cur = String::new();
     for word in text.split_whitespace() {
+        if lines.len() > max_lines {
+            break;
+        }
         let candidate = if cur.is_empty() {
             word.to_string()
         } else {
@@ -98,26 +140,18 @@ pub fn wrap(text: &str, size: f64, bold: bool, max_w: f64, max_lines: usize) -> 
             lines.push(std::mem::take(&mut cur));
         }
         // A word wider than a line: cut it by characters.
-        let mut rest = word.to_string();
-        while !fits(&rest) {
-            let chars: Vec<char> = rest.chars().collect();
-            let mut n = chars.len().saturating_sub(1);
-            while n > 1 && !fits(&chars[..n].iter().collect::<String>()) {
-                n -= 1;
-            }
-            let n = n.max(1);
-            lines.push(chars[..n].iter().collect());
-            rest = chars[n..].iter().collect();
-            if rest.is_empty() {
-                break;
-            }
+        let mut rest: Vec<char> = word.chars().collect();
+        while !rest.is_empty() && !fits(&rest.iter().collect::<String>()) {
+            let n = longest_fit(&rest, fits);
+            lines.push(rest[..n].iter().collect());
+            rest.drain(..n);
         }
-        cur = rest;
+        cur = rest.into_iter().collect();
     }
     if !cur.is_empty() {
         lines.push(cur);
     }
-    if lines.len() > max_lines {
+    if lines.len() > max_lines || (cut && !lines.is_empty()) {
         lines.truncate(max_lines);
         if let Some(last) = lines.last_mut() {
             let mut s = last.clone();
@@ -220,8 +254,14 @@ impl Canvas {
     /// One line of text, vertically centred on `at.1`.
     pub fn text(&mut self, text: &str, at: Pt, size: f64, bold: bool, color: Rgb, align: Align) {
         if !text.is_empty() {
+            // No text is longer than the canvas is wide: a label from the data may be huge.
+            let (shown, cut) = prefix(text, max_chars(size, self.w));
             self.prims.push(Prim::Text {
-                text: text.to_string(),
+                text: if cut {
+                    format!("{shown}…")
+                } else {
+                    text.to_string()
+                },
                 at,
                 size,
                 bold,

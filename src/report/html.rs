@@ -34,14 +34,44 @@ pub fn escape(s: &str) -> String {
     o
 }
 
-/// Markdown to HTML; raw HTML in the input is shown as text, never interpreted.
+/// Markdown to HTML; raw HTML in the input is shown as text, never interpreted. A table
+/// head with no text (the key-value tables of the niches) is left out rather than shown as
+/// an empty grey row.
 fn md_to_html(md: &str) -> String {
     let parser = Parser::new_ext(md, Options::ENABLE_TABLES).map(|e| match e {
         Event::Html(t) | Event::InlineHtml(t) => Event::Text(t),
         other => other,
     });
-    let mut out = String::new();
+    let mut out = String::with_capacity(md.len() * 5 / 4);
     pulldown_cmark::html::push_html(&mut out, parser);
+    drop_empty_heads(&out)
+}
+
+/// `html` without table heads whose cells are all empty (`<thead><tr><th></th>…</tr></thead>`),
+/// in one pass.
+fn drop_empty_heads(html: &str) -> String {
+    const OPEN: &str = "<thead><tr>";
+    const CELL: &str = "<th></th>";
+    const CLOSE: &str = "</tr></thead>";
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(OPEN) {
+        out.push_str(&rest[..at]);
+        let mut after = &rest[at + OPEN.len()..];
+        let mut cells = 0;
+        while let Some(r) = after.strip_prefix(CELL) {
+            after = r;
+            cells += 1;
+        }
+        match after.strip_prefix(CLOSE) {
+            Some(r) if cells > 0 => rest = r,
+            _ => {
+                out.push_str(OPEN);
+                rest = &rest[at + OPEN.len()..];
+            }
+        }
+    }
+    out.push_str(rest);
     out
 }
 
@@ -57,11 +87,26 @@ fn chart_for(section: &str) -> Option<&'static str> {
     }
 }
 
+/// The width in pixels an SVG chart was drawn for (its `width` attribute).
+fn svg_width(svg: &[u8]) -> Option<u32> {
+    let head = String::from_utf8_lossy(&svg[..svg.len().min(200)]);
+    let at = head.find("<svg")?;
+    let rest = &head[at..];
+    let w = rest.find(" width=\"")? + 8;
+    let end = rest[w..].find('"')?;
+    rest[w..w + end].parse().ok()
+}
+
 fn figure(f: &Figure<'_>) -> String {
     let data = base64::engine::general_purpose::STANDARD.encode(f.svg);
+    // A chart is shown at the size it was drawn for, out of the text column when the screen
+    // allows: scaled down to the column, its labels would be about 7 px high.
+    let style = svg_width(f.svg)
+        .map(|w| format!(" style=\"width: min(calc(100vw - 48px), {w}px)\""))
+        .unwrap_or_default();
     format!(
-        "<figure class=\"chart\" id=\"chart-{}\"><img alt=\"{}\" src=\"data:image/svg+xml;base64,{}\"><figcaption>{}</figcaption></figure>\n",
-        escape(f.name),
+        "<figure class=\"chart\" id=\"chart-{}\"{style}><img alt=\"{}\" src=\"data:image/svg+xml;base64,{}\"><figcaption>{}</figcaption></figure>\n",
+        escape(&f.name.replace('_', "-")),
         escape(f.title),
         data,
         escape(f.title)
@@ -84,8 +129,15 @@ fn needs_table(a: &Analysis, lang: Lang) -> String {
         o,
         "## {title}\n\n{head}\n|---|---|---|---|---|---|---|---|---|---|"
     );
-    for n in &a.needs {
-        let flags: Vec<&str> = n.flags.iter().map(|f| f.as_str()).collect();
+    // People read this table by size: largest demand first (ties: as in needs.csv).
+    let mut needs: Vec<&crate::analysis::Need> = a.needs.iter().collect();
+    needs.sort_by(|x, y| y.demand_rub.total_cmp(&x.demand_rub));
+    for n in needs {
+        let flags: Vec<&str> = n
+            .flags
+            .iter()
+            .map(|f| super::labels::flag(*f, lang))
+            .collect();
         let _ = writeln!(
             o,
             "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
@@ -119,8 +171,9 @@ table { border-collapse: collapse; width: 100%; margin: .6em 0 1em; font-size: .
 th, td { border: 1px solid var(--line); padding: 5px 8px; text-align: left; vertical-align: top; }
 th { background: #eef2f7; }
 tr:nth-child(even) td { background: #fafbfc; }
+table:not(:has(thead)) td:first-child { font-weight: 600; width: 30%; }
 code { font-family: "DejaVu Sans Mono", monospace; font-size: .9em; background: #eef2f7; padding: 0 3px; }
-figure.chart { margin: 1em 0 1.5em; }
+figure.chart { margin: 1em 0 1.5em; position: relative; left: 50%; transform: translateX(-50%); max-width: none; }
 figure.chart img { width: 100%; height: auto; border: 1px solid var(--line); }
 figcaption { color: var(--muted); font-size: .85em; margin-top: .3em; }
 footer { color: var(--muted); font-size: .8em; margin-top: 3em; }
@@ -131,6 +184,7 @@ footer { color: var(--muted); font-size: .8em; margin-top: 3em; }
   h2 { break-after: avoid; }
   h3 { break-after: avoid; }
   table, figure { break-inside: avoid; }
+  figure.chart { width: auto !important; left: 0; transform: none; }
   tr { break-inside: avoid; }
   thead { display: table-header-group; }
   a { color: inherit; text-decoration: none; }
@@ -162,4 +216,20 @@ pub fn render(a: &Analysis, lang: Lang, charts: &[Figure<'_>]) -> Vec<u8> {
         version = env!("CARGO_PKG_VERSION"),
     );
     html.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_table_heads_are_dropped_and_others_kept() {
+        let html = md_to_html("| | |\n|---|---|\n| a | b |\n\n| x | y |\n|---|---|\n| 1 | 2 |\n");
+        assert_eq!(html.matches("<thead>").count(), 1, "{html}");
+        assert!(
+            html.contains("<td>a</td>") && html.contains("<th>x</th>"),
+            "{html}"
+        );
+        assert_eq!(drop_empty_heads("<thead><tr>x"), "<thead><tr>x");
+    }
 }

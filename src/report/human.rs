@@ -125,6 +125,50 @@ pub fn pct1(share: f64, lang: Lang) -> String {
     }
 }
 
+/// A whole number with its thousands separated: «1 140 800» / «1,140,800».
+pub fn int(n: u64, lang: Lang) -> String {
+    let digits = n.to_string();
+    let sep = match lang {
+        // A no-break space, so that a number never breaks across lines.
+        Lang::Ru => '\u{a0}',
+        Lang::En => ',',
+    };
+    let mut out = String::with_capacity(digits.len() * 2);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(sep);
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// The Russian plural form for `n`: [одна форма, две-четыре, пять]; «1 участник»,
+/// «3 участника», «11 участников».
+pub fn ru_plural(n: u64, forms: [&'static str; 3]) -> &'static str {
+    match (n % 10, n % 100) {
+        (1, r) if r != 11 => forms[0],
+        (2..=4, r) if !(12..=14).contains(&r) => forms[1],
+        _ => forms[2],
+    }
+}
+
+/// A count with its noun: «3 сценария» / «3 scenarios».
+pub fn count(
+    n: u64,
+    ru: [&'static str; 3],
+    en_one: &'static str,
+    en_many: &'static str,
+    lang: Lang,
+) -> String {
+    let noun = match lang {
+        Lang::Ru => ru_plural(n, ru),
+        Lang::En if n == 1 => en_one,
+        Lang::En => en_many,
+    };
+    format!("{} {noun}", int(n, lang))
+}
+
 /// Roman numeral of a stage, as the seed writes «II передел».
 pub fn roman(stage: u8) -> &'static str {
     match stage {
@@ -168,6 +212,41 @@ pub fn country(code: &str, lang: Lang) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn counts_read_as_words() {
+        assert_eq!(int(1_140_800_000, Lang::En), "1,140,800,000");
+        assert_eq!(int(1_140_800, Lang::Ru), "1\u{a0}140\u{a0}800");
+        assert_eq!(int(999, Lang::Ru), "999");
+        let f = ["участник", "участника", "участников"];
+        let got: Vec<String> = [1, 2, 5, 11, 12, 21, 22, 25, 111, 104]
+            .iter()
+            .map(|&n| count(n, f, "participant", "participants", Lang::Ru))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "1 участник",
+                "2 участника",
+                "5 участников",
+                "11 участников",
+                "12 участников",
+                "21 участник",
+                "22 участника",
+                "25 участников",
+                "111 участников",
+                "104 участника"
+            ]
+        );
+        assert_eq!(
+            count(1, f, "participant", "participants", Lang::En),
+            "1 participant"
+        );
+        assert_eq!(
+            count(0, f, "participant", "participants", Lang::En),
+            "0 participants"
+        );
+    }
+
     use super::*;
 
     #[test]

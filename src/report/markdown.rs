@@ -34,9 +34,12 @@ struct Words {
     avg_price: &'static str,
     above_benchmark: &'static str,
     no_spec: &'static str,
-    required_min: &'static str,
-    required_max: &'static str,
-    available: &'static str,
+    /// «для {consumer} требуется» / «{consumer} requires»: who requires the characteristic.
+    requires: &'static str,
+    at_least: &'static str,
+    at_most: &'static str,
+    /// The best value current suppliers offer.
+    best_offer: &'static str,
     not_offered: &'static str,
     below_threshold: &'static str,
     niches: &'static str,
@@ -89,10 +92,11 @@ const RU: Words = Words {
     avg_price: "средняя цена",
     above_benchmark: "эталонной цены",
     no_spec: "отсутствие на рынке продукции с необходимыми техническими характеристиками",
-    required_min: "требуется не менее",
-    required_max: "требуется не более",
-    available: "доступно",
-    not_offered: "не предлагается",
+    requires: "требуется",
+    at_least: "не менее",
+    at_most: "не более",
+    best_offer: "лучшее предложение поставщиков —",
+    not_offered: "предложений поставщиков нет",
     below_threshold: "спрос ниже порога ниши",
     niches: "Инвестиционные ниши",
     region: "Регион",
@@ -144,10 +148,11 @@ const EN: Words = Words {
     avg_price: "average price",
     above_benchmark: "the benchmark price",
     no_spec: "no product on the market with the required technical characteristics",
-    required_min: "required at least",
-    required_max: "required at most",
-    available: "available",
-    not_offered: "not offered",
+    requires: "requires",
+    at_least: "at least",
+    at_most: "at most",
+    best_offer: "the best on offer is",
+    not_offered: "no supplier offers it",
     below_threshold: "demand below the niche threshold",
     niches: "Investment niches",
     region: "Region",
@@ -198,6 +203,16 @@ fn stage_title(w: &Words, stage: u8) -> String {
         format!("{} {} — {}", roman(stage), w.stage, name)
     } else {
         format!("{} {} — {}", capitalise(w.stage), stage, name)
+    }
+}
+
+/// «Прочность …» as inside a sentence: the first letter lowered unless the word is an
+/// abbreviation («КПД»).
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match (c.next(), c.clone().next()) {
+        (Some(f), Some(g)) if g.is_lowercase() => f.to_lowercase().collect::<String>() + c.as_str(),
+        _ => s.to_string(),
     }
 }
 
@@ -273,31 +288,50 @@ fn reasons(n: &Need, w: &Words, lang: Lang) -> Vec<String> {
                 let gaps: Vec<String> = n
                     .spec_gaps
                     .iter()
-                    .map(|g| {
-                        let mut parts = Vec::new();
-                        if let Some(m) = g.required_min {
-                            parts.push(format!("{} {}", w.required_min, num(m, lang)));
-                        }
-                        if let Some(m) = g.required_max {
-                            parts.push(format!("{} {}", w.required_max, num(m, lang)));
-                        }
-                        parts.push(match g.available {
-                            Some(a) => format!("{} {}", w.available, num(a, lang)),
-                            None => w.not_offered.to_string(),
-                        });
-                        format!(
-                            "`{}` — {} ({})",
-                            g.parameter.replace('`', "'"),
-                            parts.join(", "),
-                            esc(&g.consumer_name)
-                        )
-                    })
+                    .map(|g| spec_gap_text(g, w, lang))
                     .collect();
                 out.push(format!("{}: {}", capitalise(w.no_spec), gaps.join("; ")));
             }
         }
     }
     out
+}
+
+/// A spec gap as the seed writes it: who requires what, and the best value on offer.
+/// «для ООО «Аргон» требуется прочность при растяжении не менее 4,9 ГПа, лучшее предложение
+/// поставщиков — 3,5 ГПа».
+fn spec_gap_text(g: &crate::analysis::SpecGap, w: &Words, lang: Lang) -> String {
+    let unit = g
+        .unit
+        .as_deref()
+        .map(|u| format!(" {}", esc(u)))
+        .unwrap_or_default();
+    let mut bounds = Vec::new();
+    if let Some(m) = g.required_min {
+        bounds.push(format!("{} {}{unit}", w.at_least, num(m, lang)));
+    }
+    if let Some(m) = g.required_max {
+        bounds.push(format!("{} {}{unit}", w.at_most, num(m, lang)));
+    }
+    let offer = match g.available {
+        Some(a) => format!("{} {}{unit}", w.best_offer, num(a, lang)),
+        None => w.not_offered.to_string(),
+    };
+    let parameter = lower_first(&esc(&super::labels::parameter(g)));
+    let consumer = esc(&g.consumer_name);
+    match lang {
+        // «для … требуется прочность»: the parameter stays in the nominative, whatever it is.
+        Lang::Ru => format!(
+            "для {consumer} {} {parameter} {}, {offer}",
+            w.requires,
+            bounds.join(" и ")
+        ),
+        Lang::En => format!(
+            "{consumer} {} {parameter} of {}, {offer}",
+            w.requires,
+            bounds.join(" and ")
+        ),
+    }
 }
 
 /// Import origins as «Франция 62 % (Porcher Industries); США 38 % (Ahlstrom)».

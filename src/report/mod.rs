@@ -5,6 +5,7 @@ pub mod csv;
 pub mod html;
 pub mod human;
 pub mod json;
+pub mod labels;
 pub mod markdown;
 mod sections;
 pub mod whatif;

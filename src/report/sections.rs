@@ -4,6 +4,7 @@
 use super::human::{pct, pct1, rub, Lang};
 use crate::analysis::compliance::Criterion;
 use crate::analysis::{Analysis, Status};
+use crate::study::config::ComplianceThresholds;
 use crate::study::Role;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -14,39 +15,24 @@ fn esc(s: &str) -> String {
 }
 
 fn status_word(s: Status, lang: Lang) -> &'static str {
-    match (s, lang) {
-        (Status::Pass, Lang::Ru) => "соответствует",
-        (Status::Fail, Lang::Ru) => "не соответствует",
-        (Status::Unknown, Lang::Ru) => "недостаточно данных",
-        (Status::Pass, Lang::En) => "pass",
-        (Status::Fail, Lang::En) => "fail",
-        (Status::Unknown, Lang::En) => "unknown",
-    }
+    super::labels::status(s, lang)
 }
 
-fn criterion_name(id: &str, lang: Lang) -> &'static str {
-    match (id, lang) {
-        ("industrial_count", Lang::Ru) => "Промышленные предприятия, включая производителей конечной продукции",
-        ("final_producer", Lang::Ru) => "Производители конечной продукции",
-        ("education", Lang::Ru) => "Учреждения ВО или СПО",
-        ("infrastructure_objects", Lang::Ru) => "Объекты технологической или промышленной инфраструктуры",
-        ("governance", Lang::Ru) => "Доля участников в органах управления специализированной организации",
-        ("hp_jobs", Lang::Ru) => "Доля высокопроизводительных рабочих мест",
-        ("supplier_share_each", Lang::Ru) => "Участники, поставляющие другим участникам менее 5 % своей продукции",
-        ("cooperation", Lang::Ru) => "Кооперация: доля продукции (A) или закупок конечных производителей (B) внутри кластера",
-        ("industrial_count", Lang::En) => "Industrial enterprises, final producers included",
-        ("final_producer", Lang::En) => "Final producers",
-        ("education", Lang::En) => "Higher or vocational education institutions",
-        ("infrastructure_objects", Lang::En) => "Technological or industrial infrastructure objects",
-        ("governance", Lang::En) => "Share of participants in the specialised organisation's governing bodies",
-        ("hp_jobs", Lang::En) => "Share of high-productivity jobs",
-        ("supplier_share_each", Lang::En) => "Participants supplying under 5% of their output to other participants",
-        ("cooperation", Lang::En) => "Cooperation: share of output (A) or of final producers' purchases (B) inside the cluster",
-        _ => "",
-    }
+fn criterion_name(id: &str, t: &ComplianceThresholds, lang: Lang) -> String {
+    super::labels::criterion_with(id, t, lang)
 }
 
-fn value_text(c: &Criterion, lang: Lang) -> (String, String) {
+/// Industrial participants (the role), whom the supplier-share requirement counts.
+fn industrial_count(a: &Analysis) -> u64 {
+    a.chain
+        .iter()
+        .filter(|m| m.role == Role::Industrial)
+        .count() as u64
+}
+
+/// The value and threshold cells; the supplier-share requirement is written as its chart
+/// writes it, «7 из 9» against «все».
+fn value_text(c: &Criterion, n_industrial: u64, lang: Lang) -> (String, String) {
     let share = |v: &Value| {
         v.as_f64()
             .map(|x| pct(x, lang))
@@ -57,9 +43,18 @@ fn value_text(c: &Criterion, lang: Lang) -> (String, String) {
         "supplier_share_each" => (
             c.value
                 .as_u64()
-                .map(|v| v.to_string())
+                .map(|below| {
+                    let ok = n_industrial.saturating_sub(below);
+                    match lang {
+                        Lang::Ru => format!("{ok} из {n_industrial}"),
+                        Lang::En => format!("{ok} of {n_industrial}"),
+                    }
+                })
                 .unwrap_or_else(|| "—".into()),
-            "0".into(),
+            match lang {
+                Lang::Ru => "все".into(),
+                Lang::En => "all".into(),
+            },
         ),
         "cooperation" => {
             let a = share(&c.value["a"]);
@@ -119,12 +114,13 @@ pub fn compliance(o: &mut String, a: &Analysis, lang: Lang) {
     let _ = writeln!(o, "## {title}\n");
     let _ = writeln!(o, "{overall}: **{}**\n", status_word(c.overall, lang));
     let _ = writeln!(o, "{head}\n|---|---|---|---|");
+    let n_industrial = industrial_count(a);
     for cr in &c.criteria {
-        let (value, threshold) = value_text(cr, lang);
+        let (value, threshold) = value_text(cr, n_industrial, lang);
         let _ = writeln!(
             o,
             "| {} | {} | {} | {} |",
-            criterion_name(cr.id, lang),
+            criterion_name(cr.id, &c.thresholds, lang),
             value,
             threshold,
             status_word(cr.status, lang)
@@ -144,7 +140,7 @@ pub fn compliance(o: &mut String, a: &Analysis, lang: Lang) {
         let _ = writeln!(
             o,
             "- {} — {}: {}",
-            criterion_name(cr.id, lang),
+            criterion_name(cr.id, &c.thresholds, lang),
             behind,
             who.join(", ")
         );
@@ -157,19 +153,7 @@ pub fn compliance(o: &mut String, a: &Analysis, lang: Lang) {
     }
     let t = &c.thresholds;
     let _ = writeln!(o, "{not_checked}\n");
-    let _ = writeln!(
-        o,
-        "{thresholds}: industrial_count_min = {}, final_producer_min = {}, education_min = {}, infrastructure_objects_min = {}, governance_share_min = {}, hp_jobs_share_min = {}, supplier_share_min = {}, cooperation_share_min = {}, cooperation_below_max = {}.\n",
-        t.industrial_count_min,
-        t.final_producer_min,
-        t.education_min,
-        t.infrastructure_objects_min,
-        t.governance_share_min,
-        t.hp_jobs_share_min,
-        t.supplier_share_min,
-        t.cooperation_share_min,
-        t.cooperation_below_max
-    );
+    let _ = writeln!(o, "{thresholds}: {}.\n", super::labels::thresholds(t, lang));
 }
 
 pub fn hidden_imports(o: &mut String, a: &Analysis, lang: Lang, roles: &BTreeMap<String, Role>) {

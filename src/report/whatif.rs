@@ -76,6 +76,9 @@ struct WhatIfDoc<'a> {
     new_supplier: bool,
     moved_rub: f64,
     moved_qty: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    inputs_like: Option<&'a str>,
+    inputs_rub: f64,
     before: &'a Figures,
     after: &'a Figures,
 }
@@ -88,6 +91,8 @@ pub fn json(moved: &Moved, before: &Figures, after: &Figures) -> Result<Vec<u8>>
         new_supplier: moved.new_supplier,
         moved_rub: moved.moved_rub,
         moved_qty: moved.moved_qty,
+        inputs_like: moved.inputs_like.as_deref(),
+        inputs_rub: moved.inputs_rub,
         before,
         after,
     })
@@ -98,14 +103,7 @@ fn opt_pct(x: Option<f64>, lang: Lang) -> String {
 }
 
 fn status(s: Status, lang: Lang) -> &'static str {
-    match (s, lang) {
-        (Status::Pass, Lang::Ru) => "соответствует",
-        (Status::Fail, Lang::Ru) => "не соответствует",
-        (Status::Unknown, Lang::Ru) => "нет данных",
-        (Status::Pass, _) => "pass",
-        (Status::Fail, _) => "fail",
-        (Status::Unknown, _) => "unknown",
-    }
+    super::labels::status(s, lang)
 }
 
 pub fn markdown(
@@ -119,11 +117,14 @@ pub fn markdown(
     let need = after.needs.iter().find(|n| n.product == moved.product);
     let name = need.map_or(moved.product.as_str(), |n| n.product_name.as_str());
     let unit = need.map_or("", |n| n.unit.as_str());
-    let supplier = after
-        .import_content
-        .iter()
-        .find(|r| r.participant == moved.supplier)
-        .map_or(moved.supplier.as_str(), |r| r.name.as_str());
+    let name_of = |id: &str| {
+        after
+            .import_content
+            .iter()
+            .find(|r| r.participant == id)
+            .map_or(id.to_string(), |r| r.name.clone())
+    };
+    let supplier = name_of(&moved.supplier);
     let mut o = String::new();
     let (title, moved_word, head, imp, total, coop_a, coop_b, overall) = match lang {
         Lang::Ru => (
@@ -150,13 +151,32 @@ pub fn markdown(
     let _ = writeln!(o, "# {title}: {}\n", esc(name));
     let _ = writeln!(
         o,
-        "{moved_word} {} ({}): {} ({}, {}).\n",
-        esc(supplier),
-        esc(&moved.supplier),
+        "{moved_word} {}: {} ({}, {}).\n",
+        esc(&supplier),
         rub(moved.moved_rub, lang),
         qty(moved.moved_qty, unit, lang),
         pct(moved.share, lang)
     );
+    // What the scenario leaves out, said plainly.
+    let note = match (moved.import_flows, &moved.inputs_like, lang) {
+        (0, _, Lang::Ru) => "Импортных поставок этой продукции нет. Сценарий переносит к поставщику только импорт, поэтому показатели не изменились; выберите продукцию с импортными поставками.".to_string(),
+        (0, _, Lang::En) => "This product has no import supplies. The scenario moves only imports to the supplier, so no figure changed; choose a product with import supplies.".to_string(),
+        (_, None, Lang::Ru) => "Собственные закупки поставщика для нового выпуска (сырьё, комплектующие, их импорт) не моделируются. Их можно задать по образцу существующего участника (параметр запуска --inputs-like).".to_string(),
+        (_, None, Lang::En) => "The supplier's own purchases for the new output (materials, components, their imports) are not modelled. They can be given the structure of an existing participant (the --inputs-like option).".to_string(),
+        (_, Some(like), Lang::Ru) => format!(
+            "Закупки поставщика для нового выпуска заданы по образцу участника {}: его закупки на рубль выпуска, всего {}.",
+            esc(&name_of(like)),
+            rub(moved.inputs_rub, lang)
+        ),
+        (_, Some(like), Lang::En) => format!(
+            "The supplier's purchases for the new output follow those of {}: its purchases per rub of output, {} in all.",
+            esc(&name_of(like)),
+            rub(moved.inputs_rub, lang)
+        ),
+    };
+    // «… 16,6 млн руб.» ends the sentence with its own point.
+    let note = note.replace("руб..", "руб.");
+    let _ = writeln!(o, "{note}\n");
     let _ = writeln!(o, "{head}\n|---|---|---|");
     let _ = writeln!(
         o,
@@ -194,8 +214,8 @@ pub fn markdown(
     for (b, a) in before.compliance.iter().zip(&now.compliance) {
         let _ = writeln!(
             o,
-            "| `{}` | {} | {} |",
-            b.id,
+            "| {} | {} | {} |",
+            super::labels::criterion(b.id, lang),
             status(b.status, lang),
             status(a.status, lang)
         );

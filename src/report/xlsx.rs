@@ -146,8 +146,10 @@ fn data_sheet(ws: &mut Worksheet, f: &Formats, metas: &[&Meta], rows: &[Vec<Cell
             let col = c as u16;
             let shown = match cell {
                 Cell::Text(s) => {
-                    ws.write_string(r, col, s).map_err(xe)?;
-                    s.chars().count()
+                    let s = excel_text(s);
+                    ws.write_string(r, col, s.as_ref()).map_err(xe)?;
+                    // Only up to the widest column matters: no need to count further.
+                    s.chars().take(64).count()
                 }
                 Cell::Num(x) => {
                     let x = x + 0.0; // never -0
@@ -172,6 +174,18 @@ fn data_sheet(ws: &mut Worksheet, f: &Formats, metas: &[&Meta], rows: &[Vec<Cell
     ws.set_freeze_panes(1, 0).map_err(xe)?;
     ws.autofilter(0, 0, last_row, last_col).map_err(xe)?;
     Ok(())
+}
+
+/// Excel holds at most this many characters in a cell.
+const EXCEL_CELL_MAX: usize = 32_767;
+
+/// `s` as a cell can hold it: a longer text is cut with «…» at Excel's limit (the CSV and
+/// JSON outputs keep it whole).
+fn excel_text(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(EXCEL_CELL_MAX - 1) {
+        Some((i, _)) => std::borrow::Cow::Owned(format!("{}…", &s[..i])),
+        None => std::borrow::Cow::Borrowed(s),
+    }
 }
 
 /// About how many characters Excel needs to show a number in a column of this kind.
@@ -215,13 +229,14 @@ fn about_sheet(
 
     let s = &a.study;
     let c = &s.criteria;
-    ws.write_string_with_format(0, 0, s.name.as_str(), &f.title)
+    ws.write_string_with_format(0, 0, excel_text(&s.name).as_ref(), &f.title)
         .map_err(xe)?;
     let mut r: u32 = 2;
     let text_row = |ws: &mut Worksheet, r: &mut u32, label: &str, value: &str| -> Result<()> {
         ws.write_string_with_format(*r, 0, label, &f.header)
             .map_err(xe)?;
-        ws.write_string(*r, 1, value).map_err(xe)?;
+        ws.write_string(*r, 1, excel_text(value).as_ref())
+            .map_err(xe)?;
         *r += 1;
         Ok(())
     };
@@ -238,7 +253,16 @@ fn about_sheet(
         ws,
         &mut r,
         t("Лист", "Sheet"),
-        &format!("{data_sheet}: {rows} {}", t("строк", "rows")),
+        &format!(
+            "{data_sheet}: {}",
+            super::human::count(
+                rows as u64,
+                ["строка", "строки", "строк"],
+                "row",
+                "rows",
+                lang
+            )
+        ),
     )?;
     r += 1;
 

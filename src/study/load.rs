@@ -38,13 +38,16 @@ pub(super) const FLOWS: [Column; 7] = [
     req("value_rub"),
     opt("year"),
 ];
-const SPECS: [Column; 6] = [
+const SPECS: [Column; 8] = [
     req("consumer"),
     req("product"),
     req("parameter"),
     opt("required_min"),
     opt("required_max"),
     opt("available"),
+    // How reports name the parameter and its unit (issue 16); the id stays the key.
+    opt("parameter_name"),
+    opt("unit"),
 ];
 
 /// What a table is called and which of its columns are numeric (they decide the decimal mark).
@@ -708,6 +711,13 @@ fn specs(t: &Table, refs: &Refs, problems: &mut Vec<Problem>) -> Vec<Spec> {
             "a number, or empty when nothing is on offer",
             any,
         );
+        let label = |i: usize| {
+            t.cell(row, i)
+                .map(|c| c.text.trim())
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        let (parameter_name, unit) = (label(6), label(7));
         let min_empty = t.cell(row, 3).is_none_or(|c| c.text.is_empty());
         let max_empty = t.cell(row, 4).is_none_or(|c| c.text.is_empty());
         if min_empty && max_empty {
@@ -731,6 +741,8 @@ fn specs(t: &Table, refs: &Refs, problems: &mut Vec<Problem>) -> Vec<Spec> {
                 consumer,
                 product,
                 parameter,
+                parameter_name,
+                unit,
                 required_min,
                 required_max,
                 available,

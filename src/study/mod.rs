@@ -93,6 +93,11 @@ pub struct Spec {
     pub consumer: usize,
     pub product: usize,
     pub parameter: String,
+    /// The parameter as people call it («Прочность при растяжении»); reports fall back to
+    /// the id.
+    pub parameter_name: Option<String>,
+    /// The unit of the required and available values («ГПа»).
+    pub unit: Option<String>,
     pub required_min: Option<f64>,
     pub required_max: Option<f64>,
     pub available: Option<f64>,
