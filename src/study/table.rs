@@ -396,6 +396,38 @@ pub(super) fn parse_f64(text: &str, decimal_comma: bool) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
+/// A number cell as the file's decimal mark reads it: with a decimal comma, spaces may separate
+/// thousands («21 792,2»); with a decimal point, commas may («1,234.5»).
+pub(super) fn parse_number(text: &str, decimal_comma: bool) -> Option<f64> {
+    if decimal_comma {
+        parse_f64(text, true)
+    } else {
+        parse_f64(&dialect::strip_comma_groups(text)?, false)
+    }
+}
+
+/// Why a cell is not a number, and how to fix it, beyond "expected {what}".
+fn not_a_number(text: &str, what: &str, decimal_comma: bool) -> String {
+    if decimal_comma && dialect::is_comma_grouped(text) {
+        // The same number as this file writes numbers: no commas between thousands.
+        let plain = text.replace(',', "").replace('.', ",");
+        format!(
+            "not a number with ',' as the decimal mark; it reads as {plain} with ',' between thousands: \
+             write {plain} (or with spaces between thousands), or set --decimal-point if every number \
+             in the file has ',' between thousands; expected {what}"
+        )
+    } else if decimal_comma {
+        format!("not a number; expected {what} with ',' as the decimal mark")
+    } else if text.contains(',') {
+        format!(
+            "not a number; expected {what} with '.' as the decimal mark (',' may only separate \
+             thousands, as in 1,234.5), or set --decimal-comma if ',' is the decimal mark"
+        )
+    } else {
+        format!("not a number; expected {what} with '.' as the decimal mark")
+    }
+}
+
 impl Cells<'_> {
     /// A cell that must not be empty. Returns the text.
     pub fn required<'a>(&mut self, cell: Option<Cell<'a>>) -> Option<Cell<'a>> {
@@ -451,7 +483,7 @@ impl Cells<'_> {
     }
 
     fn number_of(&mut self, cell: &Cell<'_>, what: &str, ok: impl Fn(f64) -> bool) -> Option<f64> {
-        match parse_f64(cell.text, cell.decimal_comma) {
+        match parse_number(cell.text, cell.decimal_comma) {
             Some(v) if v.abs() > MAX_MAGNITUDE => {
                 self.problems.push(cell.problem(format!(
                     "too large; expected {what} of at most 1e15 in magnitude"
@@ -471,10 +503,8 @@ impl Cells<'_> {
                 None
             }
             None => {
-                let mark = if cell.decimal_comma { "','" } else { "'.'" };
-                self.problems.push(cell.problem(format!(
-                    "not a number; expected {what} with {mark} as the decimal mark"
-                )));
+                self.problems
+                    .push(cell.problem(not_a_number(cell.text, what, cell.decimal_comma)));
                 None
             }
         }
@@ -502,7 +532,7 @@ impl Cells<'_> {
 
     fn integer_of(&mut self, cell: &Cell<'_>, what: &str, ok: impl Fn(i64) -> bool) -> Option<i64> {
         // "12" and "12.0" are both integers; a non-zero fraction is not.
-        let parsed = parse_f64(cell.text, cell.decimal_comma)
+        let parsed = parse_number(cell.text, cell.decimal_comma)
             .filter(|v| v.fract() == 0.0 && v.abs() < 9.0e15)
             .map(|v| v as i64);
         match parsed {

@@ -46,12 +46,62 @@ impl<'a> Kind<'a> {
     }
 }
 
+/// What the reader should know about how the study was read, though nothing is wrong: which
+/// year of several counts.
+pub fn notes(study: &Study) -> Vec<String> {
+    let mut out = Vec::new();
+    if let (None, Some(y), [_, _, ..]) = (
+        study.config.year,
+        study.selected_year,
+        study.years_present.as_slice(),
+    ) {
+        let years: Vec<String> = study.years_present.iter().map(|y| y.to_string()).collect();
+        out.push(format!(
+            "flows.csv has rows for the years {}; only {y}, the latest, is analysed \
+             (set year in study.toml to choose another)",
+            years.join(", ")
+        ));
+    }
+    out
+}
+
 pub fn warnings(study: &Study) -> Vec<String> {
     let mut out = Vec::new();
     let p = &study.participants;
     let products = &study.products;
 
+    let mut renamed = Kind::new(&mut out);
+    for r in &study.renamed_origins {
+        let others = match r.rows {
+            0 | 1 => String::new(),
+            2 => " (and on 1 more row)".to_string(),
+            n => format!(" (and on {} more rows)", n - 1),
+        };
+        let name = super::countries::by_code(&r.code).map_or("", |c| c.name_en);
+        renamed.push(|| {
+            format!(
+                "flows.csv:{}: import:{} is read as import:{} ({name}), its ISO 3166 code{others}; \
+                 write import:{} to make this warning go away",
+                r.line, r.written, r.code, r.code
+            )
+        });
+    }
+    renamed.finish("origins read as country codes");
+
+    let mut repeated = Kind::new(&mut out);
+    for (line, first) in &study.duplicate_flow_rows {
+        repeated.push(|| {
+            format!(
+                "flows.csv:{line}: the row has the same supplier, consumer, product, quantity and value \
+                 as line {first}, and both are added up; delete one of them if it was entered twice"
+            )
+        });
+    }
+    repeated.finish("rows that repeat another row");
+
     let mut order = Kind::new(&mut out);
+    // A consumer that buys a product of a later stage from several suppliers is one warning.
+    let mut buys_said = std::collections::HashSet::new();
     for f in &study.flows {
         let consumer = &p[f.consumer];
         let product = &products[f.product];
@@ -67,7 +117,7 @@ pub fn warnings(study: &Study) -> Vec<String> {
                 }
             }
         }
-        if product.stage > cs {
+        if product.stage > cs && buys_said.insert((f.consumer, f.product)) {
             order.push(|| {
                 format!(
                     "flows.csv: {} (stage {cs}) buys {} of stage {}: the flow runs against the stage order",
