@@ -323,12 +323,6 @@ pub(super) fn assemble(inputs: Inputs, mut problems: Vec<Problem>) -> Result<Stu
         selected_year = f.selected_year;
         flows = f.flows;
         years_present = f.years.into_iter().collect();
-    } else if let (Some(t), true) = (&flows_t, flows_t.as_ref().is_some_and(|t| t.rows.is_empty())) {
-        // Without this, an empty table would be reported as a year that matches no row.
-        problems.push(Problem::file(
-            &t.file,
-            "the file has no rows under its header; expected at least one flow",
-        ));
     } else if let (Some(config), Some(rows), Some(t)) = (&config, rows, &flows_t) {
         years_present = rows.years.iter().copied().collect();
         renamed_origins = rows.renamed;
@@ -339,6 +333,15 @@ pub(super) fn assemble(inputs: Inputs, mut problems: Vec<Problem>) -> Result<Stu
                 duplicate_flow_rows = duplicate_rows(&rows.rows, year);
                 flows = aggregate(&rows.rows, year);
             }
+            // A file without rows is not a year without rows: say what is wrong.
+            Err(_) if t.rows.is_empty() => problems.push(Problem::file(
+                &t.file,
+                format!(
+                    "the file has no rows under its header, so no flow is of the study year {} ({settings}); \
+                     expected at least one flow row",
+                    config.year.unwrap_or_default()
+                ),
+            )),
             Err(msg) => problems.push(Problem::file(&t.file, msg).with_field("year")),
         }
     }

@@ -50,6 +50,13 @@ impl<'a> Kind<'a> {
 /// year of several counts.
 pub fn notes(study: &Study) -> Vec<String> {
     let mut out = Vec::new();
+    // No flows and no years: flows.csv has a header and nothing under it.
+    if study.flows.is_empty() && study.years_present.is_empty() {
+        out.push(
+            "flows.csv has no rows under its header: without flows there are no needs or niches to find"
+                .to_string(),
+        );
+    }
     if let (None, Some(y), [_, _, ..]) = (
         study.config.year,
         study.selected_year,
