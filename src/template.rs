@@ -746,7 +746,8 @@ fn readme_sheet(ws: &mut Worksheet, f: &Formats) -> Result<()> {
          начинаются с example-, названия — с «ПРИМЕР:». Замените их своими данными (или удалите) и \
          добавляйте свои строки ниже. Первую строку (заголовки) не меняйте. Лист specs можно \
          оставить пустым.",
-        "3. Роль (role) и передел (stage) выбираются из списка. Пустая ячейка — значение не указано.",
+        "3. Роль (role), передел (stage) и, на листах flows и specs, коды участников и продуктов \
+         выбираются из списка. Пустая ячейка — значение не указано.",
         "4. Проверьте данные: nichegraph check study.xlsx; затем nichegraph analyze study.xlsx.",
     ];
     for s in steps {
@@ -924,8 +925,16 @@ fn validation(kind: Kind) -> Result<Option<DataValidation>> {
             .map_err(xe)?
             .set_error_message("Передел — число от 1 до 4.")
             .map_err(xe)?,
-        Kind::Participant => id_list("participants", "Участник", "Выберите код участника с листа participants.")?,
-        Kind::Product => id_list("products", "Продукт", "Выберите код продукта с листа products.")?,
+        Kind::Participant => id_list(
+            "participants",
+            "Участник",
+            "Выберите код участника с листа participants.",
+        )?,
+        Kind::Product => id_list(
+            "products",
+            "Продукт",
+            "Выберите код продукта с листа products.",
+        )?,
         Kind::Supplier => {
             // Imports and Russian suppliers outside the cluster are not on the list: a value
             // off the list is only questioned, not refused.
@@ -934,7 +943,9 @@ fn validation(kind: Kind) -> Result<Option<DataValidation>> {
                 "Поставщик",
                 "Код участника с листа participants, import:<СТРАНА> (например import:DE) или domestic.",
             )?;
-            return Ok(Some(v.set_error_style(DataValidationErrorStyle::Information)));
+            return Ok(Some(
+                v.set_error_style(DataValidationErrorStyle::Information),
+            ));
         }
         _ => return Ok(None),
     };

@@ -551,7 +551,10 @@ fn english_locale_thousands_commas_are_read_as_thousands() {
     let out = tempfile::tempdir().unwrap();
     analyze(study.path(), out.path(), &[], "1");
     let needs = read_csv(&out.path().join("tiny-base/needs.csv"));
-    let carbon = needs.iter().find(|r| r["product"] == "carbon-fiber").unwrap();
+    let carbon = needs
+        .iter()
+        .find(|r| r["product"] == "carbon-fiber")
+        .unwrap();
     assert_eq!(carbon["demand_qty"], "1284.5");
     assert_eq!(carbon["demand_rub"], "385000000");
     let prepreg = needs.iter().find(|r| r["product"] == "prepreg").unwrap();
@@ -649,10 +652,9 @@ fn one_country_spelled_several_ways_is_one_origin() {
     assert!(!stdout.contains("import:no "), "{stdout}");
     let out = tempfile::tempdir().unwrap();
     analyze(study.path(), out.path(), &[], "1");
-    let niches: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(out.path().join("tiny-base/niches.json")).unwrap(),
-    )
-    .unwrap();
+    let niches: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("tiny-base/niches.json")).unwrap())
+            .unwrap();
     let prepreg = niches["niches"]
         .as_array()
         .unwrap()
@@ -663,7 +665,12 @@ fn one_country_spelled_several_ways_is_one_origin() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|o| (o["origin"].as_str().unwrap(), o["value_rub"].as_f64().unwrap()))
+        .map(|o| {
+            (
+                o["origin"].as_str().unwrap(),
+                o["value_rub"].as_f64().unwrap(),
+            )
+        })
         .collect();
     // Not an ISO code: kept as written.
     assert_eq!(
@@ -678,11 +685,11 @@ fn one_country_spelled_several_ways_is_one_origin() {
 #[test]
 fn check_and_analyze_say_which_year_counts_and_which_rows_repeat() {
     let study = base_copy();
-    edit(&study.path().join("study.toml"), |t| t.replace("year = 2018\n", ""));
+    edit(&study.path().join("study.toml"), |t| {
+        t.replace("year = 2018\n", "")
+    });
     edit(&study.path().join("flows.csv"), |t| {
-        format!(
-            "{t}parts,,plane,prepreg,10,35000000,2018\nparts,,plane,prepreg,10,35000000,2017\n"
-        )
+        format!("{t}parts,,plane,prepreg,10,35000000,2018\nparts,,plane,prepreg,10,35000000,2017\n")
     });
     let (code, stdout, stderr) = check_output(study.path(), &[]);
     assert_eq!(code, Some(0), "{stderr}");
@@ -708,14 +715,21 @@ fn check_and_analyze_say_which_year_counts_and_which_rows_repeat() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&a.stderr);
     assert!(a.status.success(), "{stderr}");
-    assert!(stderr.contains("note: flows.csv has rows for the years 2017, 2018"), "{stderr}");
+    assert!(
+        stderr.contains("note: flows.csv has rows for the years 2017, 2018"),
+        "{stderr}"
+    );
     // With the year set, nothing to note.
-    edit(&study.path().join("study.toml"), |t| format!("{t}year = 2018\n"));
+    edit(&study.path().join("study.toml"), |t| {
+        format!("{t}year = 2018\n")
+    });
     let (_, stdout, _) = check_output(study.path(), &[]);
     assert!(!stdout.contains("note:"), "{stdout}");
 
     // A header-only flows.csv without a study year is a study without flows, and check says so.
-    edit(&study.path().join("study.toml"), |t| t.replace("year = 2018\n", ""));
+    edit(&study.path().join("study.toml"), |t| {
+        t.replace("year = 2018\n", "")
+    });
     edit(&study.path().join("flows.csv"), |t| {
         t.lines().next().unwrap().to_string() + "\n"
     });
@@ -732,15 +746,30 @@ fn generated_studies_keep_the_stage_order_and_repeat_no_warning() {
     let dir = tempfile::tempdir().unwrap();
     let study = dir.path().join("g");
     bin()
-        .args(["generate", "--participants", "300", "--flows", "50000", "--seed", "7"])
+        .args([
+            "generate",
+            "--participants",
+            "300",
+            "--flows",
+            "50000",
+            "--seed",
+            "7",
+        ])
         .arg(&study)
         .assert()
         .success();
     let (code, stdout, stderr) = check_output(&study, &[]);
     assert_eq!(code, Some(0), "{stderr}");
-    let warnings: Vec<&str> = stdout.lines().filter(|l| l.starts_with("warning:")).collect();
+    let warnings: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .collect();
     let unique: std::collections::BTreeSet<&&str> = warnings.iter().collect();
-    assert_eq!(unique.len(), warnings.len(), "a warning line repeats: {stdout}");
+    assert_eq!(
+        unique.len(),
+        warnings.len(),
+        "a warning line repeats: {stdout}"
+    );
     // 0.1 % of 50 000 rows run against the stage order: about 50 (shown or counted).
     let against: usize = warnings
         .iter()
@@ -752,15 +781,20 @@ fn generated_studies_keep_the_stage_order_and_repeat_no_warning() {
                 .unwrap_or(1)
         })
         .sum();
-    assert!((1..=120).contains(&against), "{against} flows against the stage order: {stdout}");
+    assert!(
+        (1..=120).contains(&against),
+        "{against} flows against the stage order: {stdout}"
+    );
 }
 
 #[test]
 fn scripts_test_completes_a_minimal_toolchain() {
     // scripts/lib/toolchain_test.sh runs the functions with stand-in commands.
-    let script =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/lib/toolchain_test.sh");
-    let out = std::process::Command::new("bash").arg(&script).output().unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/lib/toolchain_test.sh");
+    let out = std::process::Command::new("bash")
+        .arg(&script)
+        .output()
+        .unwrap();
     assert!(
         out.status.success(),
         "{}{}",

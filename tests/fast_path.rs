@@ -160,8 +160,14 @@ fn spellings_and_repeated_rows_go_to_the_exact_loader() {
     let flows = std::fs::read_to_string(dir.join("flows.csv")).unwrap();
     let opts = DialectOptions::default();
     for (what, text) in [
-        ("lower-case codes", flows.replacen("import:CN,", "import:cn,", 7)),
-        ("country names", flows.replacen("import:DE,", "import:Germany,", 3)),
+        (
+            "lower-case codes",
+            flows.replacen("import:CN,", "import:cn,", 7),
+        ),
+        (
+            "country names",
+            flows.replacen("import:DE,", "import:Germany,", 3),
+        ),
         ("a repeated row", {
             let row = flows.lines().nth(1).unwrap();
             format!("{flows}{row}\n")
@@ -173,7 +179,9 @@ fn spellings_and_repeated_rows_go_to_the_exact_loader() {
         assert!(!fast.flows_fast, "{what}: the fast path kept it");
         assert_eq!(fingerprint(&fast), fingerprint(&exact), "{what}");
         assert!(
-            !fast.renamed_origins.is_empty() || !fast.duplicate_flow_rows.is_empty() || what == "lower-case codes",
+            !fast.renamed_origins.is_empty()
+                || !fast.duplicate_flow_rows.is_empty()
+                || what == "lower-case codes",
             "{what}: nothing to warn about"
         );
         assert!(

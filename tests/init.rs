@@ -445,8 +445,10 @@ fn workbook_drop_downs_survive_libreoffice() {
     // Ids on the flows and specs sheets are chosen from the participants and products sheets.
     for sheet in ["participants", "products"] {
         assert!(
-            lists.iter().any(|v| v.contains("cell-content-is-in-list(")
-                && v.contains(&format!("{sheet}.$A$2:"))),
+            lists
+                .iter()
+                .any(|v| v.contains("cell-content-is-in-list(")
+                    && v.contains(&format!("{sheet}.$A$2:"))),
             "no list of {sheet} ids in {lists:?}"
         );
     }
@@ -506,8 +508,14 @@ fn workbook_drop_downs_survive_libreoffice() {
                 && v.contains(&format!("sqref=\"{col}2:{col}1000\""))
         })
     };
-    assert!(from_sheet("participants", "A"), "supplier list lost: {flows}");
-    assert!(from_sheet("participants", "C"), "consumer list lost: {flows}");
+    assert!(
+        from_sheet("participants", "A"),
+        "supplier list lost: {flows}"
+    );
+    assert!(
+        from_sheet("participants", "C"),
+        "consumer list lost: {flows}"
+    );
     assert!(from_sheet("products", "D"), "product list lost: {flows}");
     // The workbook LibreOffice saved is still a study, with the same template message.
     assert_template_message(&back, |s| format!("study.xlsx[{s}]:"));

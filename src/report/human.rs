@@ -140,7 +140,12 @@ pub fn roman(stage: u8) -> &'static str {
 /// an origin that is not an ISO code shows as given.
 pub fn country(code: &str, lang: Lang) -> String {
     match crate::study::countries::by_code(code) {
-        Some(c) => (if lang == Lang::Ru { c.name_ru } else { c.name_en }).to_string(),
+        Some(c) => (if lang == Lang::Ru {
+            c.name_ru
+        } else {
+            c.name_en
+        })
+        .to_string(),
         None => code.to_string(),
     }
 }

@@ -35,7 +35,10 @@ static COUNTRIES: LazyLock<Countries> = LazyLock::new(|| {
         by_code: HashMap::new(),
         by_name: HashMap::new(),
     };
-    for line in TABLE.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+    for line in TABLE
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
         let f: Vec<&'static str> = line.split('\t').collect();
         let [alpha2, alpha3, name_en, other_en, name_ru, other_ru] = f[..] else {
             continue;
@@ -110,7 +113,14 @@ mod tests {
     fn spellings_of_one_country_are_one_code() {
         assert_eq!(origin("NO"), Origin::Code("NO".into()));
         assert_eq!(origin("no"), Origin::Code("NO".into()));
-        for named in ["Norway", "norway", "NOR", "Норвегия", "НОРВЕГИЯ", "Kingdom_of_Norway"] {
+        for named in [
+            "Norway",
+            "norway",
+            "NOR",
+            "Норвегия",
+            "НОРВЕГИЯ",
+            "Kingdom_of_Norway",
+        ] {
             match origin(named) {
                 Origin::Named(c) => assert_eq!(c.alpha2, "NO", "{named}"),
                 other => panic!("{named}: {other:?}"),
@@ -126,6 +136,9 @@ mod tests {
     fn the_table_is_complete() {
         assert_eq!(COUNTRIES.list.len(), 249);
         let no = by_code("NO").unwrap();
-        assert_eq!((no.alpha3, no.name_en, no.name_ru), ("NOR", "Norway", "Норвегия"));
+        assert_eq!(
+            (no.alpha3, no.name_en, no.name_ru),
+            ("NOR", "Norway", "Норвегия")
+        );
     }
 }

@@ -250,7 +250,12 @@ pub fn normalise_comma_number(s: &str) -> String {
 /// export writes it: `11,000`, `682,000,000`, `-1,234.5`, `1,234.5e3`.
 pub fn is_comma_grouped(s: &str) -> bool {
     let b = s.as_bytes();
-    let digits = |from: usize| b[from.min(b.len())..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let digits = |from: usize| {
+        b[from.min(b.len())..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count()
+    };
     let mut i = usize::from(matches!(b.first(), Some(b'-' | b'+')));
     let lead = digits(i);
     if !(1..=3).contains(&lead) {
@@ -296,7 +301,9 @@ enum Reading {
 
 fn reading(cell: &str) -> Option<Reading> {
     let has_digit_space = cell.chars().collect::<Vec<_>>().windows(3).any(|w| {
-        w[0].is_ascii_digit() && matches!(w[1], ' ' | '\u{a0}' | '\u{202f}') && w[2].is_ascii_digit()
+        w[0].is_ascii_digit()
+            && matches!(w[1], ' ' | '\u{a0}' | '\u{202f}')
+            && w[2].is_ascii_digit()
     });
     let as_comma = (cell.contains(',') || has_digit_space)
         && normalise_comma_number(cell).parse::<f64>().is_ok();
@@ -413,7 +420,16 @@ mod tests {
         for ok in ["11,000", "682,000,000", "-1,234.5", "1,234.5e3", "1,000e2"] {
             assert!(is_comma_grouped(ok), "{ok}");
         }
-        for bad in ["11000", "1,5", "1234,567", "1,23,456", "1,2345", ",123", "1,234,5", "1,234.5,6"] {
+        for bad in [
+            "11000",
+            "1,5",
+            "1234,567",
+            "1,23,456",
+            "1,2345",
+            ",123",
+            "1,234,5",
+            "1,234.5,6",
+        ] {
             assert!(!is_comma_grouped(bad), "{bad}");
         }
         assert_eq!(strip_comma_groups("1,234.5").as_deref(), Some("1234.5"));
@@ -427,8 +443,14 @@ mod tests {
         e.see(2, "11,000");
         e.see(3, "682,000");
         let msg = e.decide("f").unwrap_err().to_string();
-        assert!(msg.contains("--decimal-point") && msg.contains("--decimal-comma"), "{msg}");
-        assert!(msg.contains("is 11 with") && msg.contains("11000 with"), "{msg}");
+        assert!(
+            msg.contains("--decimal-point") && msg.contains("--decimal-comma"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("is 11 with") && msg.contains("11000 with"),
+            "{msg}"
+        );
         // A cell that only a decimal point reads decides for the whole file.
         let mut p = Evidence::default();
         p.see(2, "11,000");

@@ -372,7 +372,10 @@ struct Refs<'a> {
 }
 
 fn index(ids: &BTreeSet<String>) -> HashMap<&str, usize> {
-    ids.iter().enumerate().map(|(i, k)| (k.as_str(), i)).collect()
+    ids.iter()
+        .enumerate()
+        .map(|(i, k)| (k.as_str(), i))
+        .collect()
 }
 
 impl Refs<'_> {

@@ -63,7 +63,10 @@ impl Role {
         ("инфраструктура", Role::Infrastructure),
         ("infrastructure object", Role::Infrastructure),
         ("специализированная организация", Role::SpecializedOrg),
-        ("специализированная организация кластера", Role::SpecializedOrg),
+        (
+            "специализированная организация кластера",
+            Role::SpecializedOrg,
+        ),
         ("управляющая компания", Role::SpecializedOrg),
         ("specialized organization", Role::SpecializedOrg),
         ("specialised organisation", Role::SpecializedOrg),
