@@ -617,6 +617,22 @@ fn a_bad_role_is_one_problem_and_russian_role_names_are_accepted() {
     );
     assert!(errors[0].contains("specialized_org (специализированная организация)"));
 
+    // An id misspelt where it is defined: one problem that lists the other rows using it.
+    let study = base_copy();
+    edit(&study.path().join("participants.csv"), |t| t.replace("fiber,", "fibre,"));
+    edit(&study.path().join("flows.csv"), |t| {
+        format!("{t}fiber,,plane,prepreg,1,1,2018\nfiber,,plane,prepreg,1,2,2018\n")
+    });
+    let (code, _, stderr) = check_output(study.path(), &[]);
+    assert_eq!(code, Some(65));
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 2, "{stderr}");
+    assert!(
+        errors[0].contains("flows.csv:2:1:")
+            && errors[0].contains("the same id is on 2 more rows: lines 7, 8"),
+        "{stderr}"
+    );
+
     let study = base_copy();
     let participants = study.path().join("participants.csv");
     edit(&participants, |t| {

@@ -346,6 +346,7 @@ pub(super) fn assemble(inputs: Inputs, mut problems: Vec<Problem>) -> Result<Stu
         }
     }
 
+    let problems = merge_repeated_references(problems);
     match config {
         Some(config) if problems.is_empty() => Ok(Study {
             config,
@@ -363,6 +364,63 @@ pub(super) fn assemble(inputs: Inputs, mut problems: Vec<Problem>) -> Result<Stu
         }),
         _ => Err(Error::Data(problems)),
     }
+}
+
+/// One unknown id in many rows is one mistake (a typo where it is defined, or a participant left
+/// out): its first row is reported with the lines of the others, instead of a problem per row.
+fn merge_repeated_references(problems: Vec<Problem>) -> Vec<Problem> {
+    const LINES_SHOWN: usize = 10;
+    let is_reference = |p: &Problem| {
+        p.value.is_some()
+            && ["unknown supplier", "unknown consumer", "unknown product"]
+                .iter()
+                .any(|m| p.message.starts_with(m))
+    };
+    type Key = (String, Option<String>, Option<String>, String);
+    let mut first: HashMap<Key, usize> = HashMap::new();
+    let mut others: Vec<Vec<u64>> = Vec::new();
+    let mut out: Vec<Problem> = Vec::with_capacity(problems.len());
+    let mut slot: Vec<Option<usize>> = Vec::new();
+    for p in problems {
+        if is_reference(&p) {
+            let key = (
+                p.file.clone(),
+                p.field.clone(),
+                p.value.clone(),
+                p.message.clone(),
+            );
+            if let Some(&k) = first.get(&key) {
+                others[k].extend(p.line);
+                continue;
+            }
+            first.insert(key, others.len());
+            slot.push(Some(others.len()));
+            others.push(Vec::new());
+        } else {
+            slot.push(None);
+        }
+        out.push(p);
+    }
+    for (p, k) in out.iter_mut().zip(slot) {
+        let Some(lines) = k.map(|k| &others[k]).filter(|l| !l.is_empty()) else {
+            continue;
+        };
+        let shown: Vec<String> = lines.iter().take(LINES_SHOWN).map(u64::to_string).collect();
+        let more = match lines.len().saturating_sub(LINES_SHOWN) {
+            0 => String::new(),
+            n => format!(" and {n} more"),
+        };
+        let rows = match lines.len() {
+            1 => "1 more row: line".to_string(),
+            n => format!("{n} more rows: lines"),
+        };
+        p.message = format!(
+            "{}; the same id is on {rows} {}{more}",
+            p.message,
+            shown.join(", ")
+        );
+    }
+    out
 }
 
 /// Id -> index (in id order) of the tables that could be read; `None` for a table that could not.
