@@ -333,6 +333,8 @@ pub(super) fn assemble(inputs: Inputs, mut problems: Vec<Problem>) -> Result<Stu
                 duplicate_flow_rows = duplicate_rows(&rows.rows, year);
                 flows = aggregate(&rows.rows, year);
             }
+            // Rows that were refused (ragged) are already reported: the year follows from them.
+            Err(_) if t.rows.is_empty() && problems.iter().any(|p| p.file == t.file) => {}
             // A file without rows is not a year without rows: say what is wrong.
             Err(_) if t.rows.is_empty() => problems.push(Problem::file(
                 &t.file,
