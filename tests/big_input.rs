@@ -341,7 +341,12 @@ fn header_only_flows_with_a_study_year_is_refused() {
     let r = check(&study);
     assert_eq!(r.code, Some(65), "{}", r.stderr_head());
     assert!(
-        names(&r.stderr(), "flows.csv", "", "the file has no rows under its header"),
+        names(
+            &r.stderr(),
+            "flows.csv",
+            "",
+            "the file has no rows under its header"
+        ),
         "stderr:\n{}",
         r.stderr_head()
     );

@@ -619,7 +619,9 @@ fn a_bad_role_is_one_problem_and_russian_role_names_are_accepted() {
 
     // An id misspelt where it is defined: one problem that lists the other rows using it.
     let study = base_copy();
-    edit(&study.path().join("participants.csv"), |t| t.replace("fiber,", "fibre,"));
+    edit(&study.path().join("participants.csv"), |t| {
+        t.replace("fiber,", "fibre,")
+    });
     edit(&study.path().join("flows.csv"), |t| {
         format!("{t}fiber,,plane,prepreg,1,1,2018\nfiber,,plane,prepreg,1,2,2018\n")
     });
