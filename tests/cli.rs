@@ -548,6 +548,10 @@ fn english_locale_thousands_commas_are_read_as_thousands() {
     });
     let (code, stdout, stderr) = check_output(study.path(), &[]);
     assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("flows.csv: UTF-8, separator ',', decimal point, ',' between thousands"),
+        "{stdout}"
+    );
     let out = tempfile::tempdir().unwrap();
     analyze(study.path(), out.path(), &[], "1");
     let needs = read_csv(&out.path().join("tiny-base/needs.csv"));

@@ -30,6 +30,8 @@ pub struct Detected {
     pub bom: bool,
     pub delimiter: u8,
     pub decimal_comma: bool,
+    /// With a decimal point: some numbers have `,` between thousands (`1,234.5`).
+    pub thousands_comma: bool,
 }
 
 impl std::fmt::Display for Detected {
@@ -43,10 +45,10 @@ impl std::fmt::Display for Detected {
             b'\t' => "tab".to_string(),
             d => format!("'{}'", d as char),
         };
-        let dec = if self.decimal_comma {
-            "decimal comma"
-        } else {
-            "decimal point"
+        let dec = match (self.decimal_comma, self.thousands_comma) {
+            (true, _) => "decimal comma",
+            (false, true) => "decimal point, ',' between thousands",
+            (false, false) => "decimal point",
         };
         write!(f, "{enc}, separator {sep}, {dec}")
     }
@@ -339,6 +341,11 @@ impl Evidence {
             None => return,
         };
         slot.get_or_insert((line, cell.to_string()));
+    }
+
+    /// Whether some number has `,` between thousands, read with a decimal point.
+    pub fn comma_groups(&self) -> bool {
+        self.either.is_some() || self.point.as_ref().is_some_and(|(_, p)| p.contains(','))
     }
 
     /// Whether the file's numbers have a decimal comma; an error naming the option to set when

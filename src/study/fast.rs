@@ -190,6 +190,7 @@ pub(super) fn read_csv(
         bom,
         delimiter,
         decimal_comma: false,
+        thousands_comma: false,
     };
     finish(
         parsed,
@@ -421,6 +422,7 @@ fn read_parquet_unguarded(
         bom: false,
         delimiter: b',',
         decimal_comma: false,
+        thousands_comma: false,
     };
     finish(
         parsed?,

@@ -188,25 +188,23 @@ impl Table {
             problems,
             |i| (i + 1).to_string(),
         )?;
-        table.decimal_comma = match opts.decimal_comma {
-            Some(d) => d,
-            None => {
-                let mut evidence = dialect::Evidence::default();
-                for (k, name) in table.names.iter().enumerate() {
-                    if let (true, Some(pos)) = (numeric.contains(name), table.positions[k]) {
-                        for r in &table.rows {
-                            evidence.see(r.line, &r.cells[pos]);
-                        }
-                    }
-                }
-                match evidence.decide(shown) {
-                    Ok(d) => d,
-                    Err(p) => {
-                        problems.push(*p);
-                        return None;
-                    }
+        let mut evidence = dialect::Evidence::default();
+        for (k, name) in table.names.iter().enumerate() {
+            if let (true, Some(pos)) = (numeric.contains(name), table.positions[k]) {
+                for r in &table.rows {
+                    evidence.see(r.line, &r.cells[pos]);
                 }
             }
+        }
+        table.decimal_comma = match opts.decimal_comma {
+            Some(d) => d,
+            None => match evidence.decide(shown) {
+                Ok(d) => d,
+                Err(p) => {
+                    problems.push(*p);
+                    return None;
+                }
+            },
         };
         table.comma_groups = !table.decimal_comma;
         let detected = Detected {
@@ -214,6 +212,7 @@ impl Table {
             bom,
             delimiter,
             decimal_comma: table.decimal_comma,
+            thousands_comma: !table.decimal_comma && evidence.comma_groups(),
         };
         Some((table, detected))
     }
