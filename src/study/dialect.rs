@@ -283,11 +283,11 @@ pub fn is_comma_grouped(s: &str) -> bool {
 
 /// A number written with `.` as the decimal mark and, optionally, `,` between thousands,
 /// rewritten for Rust: «1,234.5» -> «1234.5». `None` when the commas are not thousands groups.
-pub fn strip_comma_groups(s: &str) -> Option<String> {
+pub fn strip_comma_groups(s: &str) -> Option<std::borrow::Cow<'_, str>> {
     if !s.contains(',') {
-        return Some(s.to_string());
+        return Some(std::borrow::Cow::Borrowed(s));
     }
-    is_comma_grouped(s).then(|| s.replace(',', ""))
+    is_comma_grouped(s).then(|| std::borrow::Cow::Owned(s.replace(',', "")))
 }
 
 /// How one number cell can be read.

@@ -638,6 +638,8 @@ fn flow_rows(t: &Table, refs: &Refs, problems: &mut Vec<Problem>) -> FlowRows {
     let mut years = BTreeSet::new();
     let mut out = Vec::with_capacity(t.rows.len());
     let mut renamed: BTreeMap<String, super::RenamedOrigin> = BTreeMap::new();
+    // Origins repeat on many rows: each spelling is looked up once.
+    let mut origins: HashMap<&str, Option<(String, bool)>> = HashMap::new();
     for row in &t.rows {
         let mut c = Cells { problems };
         let supplier = c.required(t.cell(row, 0)).and_then(|cell| {
@@ -646,7 +648,8 @@ fn flow_rows(t: &Table, refs: &Refs, problems: &mut Vec<Problem>) -> FlowRows {
                 return Some(Source::Domestic);
             }
             if let Some(origin) = s.strip_prefix("import:") {
-                if let Some((code, named)) = read_origin(origin) {
+                let read = origins.entry(origin).or_insert_with(|| read_origin(origin));
+                if let Some((code, named)) = read.clone() {
                     if named {
                         renamed
                             .entry(origin.to_string())
