@@ -234,6 +234,24 @@ mod tests {
     use super::median_without;
 
     #[test]
+    fn a_backward_purchase_is_one_warning_whatever_the_suppliers() {
+        // `a` (stage 1) buys the stage-3 product `p` from abroad, at home and from `c`.
+        let s = crate::study::testing::study_from(
+            &[("a", "industrial", "1"), ("c", "industrial", "1")],
+            &[("p", "3")],
+            &[
+                ("import:DE", "a", "p", 1.0, 10.0),
+                ("domestic", "a", "p", 1.0, 10.0),
+                ("c", "a", "p", 1.0, 10.0),
+            ],
+        );
+        let w = super::warnings(&s);
+        let against: Vec<&String> = w.iter().filter(|l| l.contains("stage order")).collect();
+        assert_eq!(against.len(), 1, "{w:?}");
+        assert!(against[0].contains("a (stage 1) buys p of stage 3"), "{w:?}");
+    }
+
+    #[test]
     fn median_without_matches_removing_one() {
         let cases: [&[f64]; 4] = [
             &[1.0, 2.0],
