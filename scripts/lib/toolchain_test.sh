@@ -26,7 +26,8 @@ setup() {
   for t in bash cat cp mkdir rm touch env dirname; do ln -sf "$(command -v $t)" "$work/bin/$t"; done
 }
 run() { # script
-  PATH="$work/bin" bash -c "source '$here/toolchain.sh'; $1" >"$work/out" 2>&1
+  # As scripts/test runs them: with set -euo pipefail.
+  PATH="$work/bin" bash -c "set -euo pipefail; source '$here/toolchain.sh'; $1" >"$work/out" 2>&1
 }
 
 # Components: both present -> rustup is not called; both missing -> one rustup call for both.
