@@ -50,12 +50,17 @@ impl<'a> Kind<'a> {
 /// year of several counts.
 pub fn notes(study: &Study) -> Vec<String> {
     let mut out = Vec::new();
+    // A workbook has no CSV dialects.
+    let (flows, settings) = if study.dialects.is_empty() {
+        ("the flows sheet", "the study sheet")
+    } else {
+        ("flows.csv", "study.toml")
+    };
     // No flows and no years: flows.csv has a header and nothing under it.
     if study.flows.is_empty() && study.years_present.is_empty() {
-        out.push(
-            "flows.csv has no rows under its header: without flows there are no needs or niches to find"
-                .to_string(),
-        );
+        out.push(format!(
+            "{flows} has no rows under its header: without flows there are no needs or niches to find"
+        ));
     }
     if let (None, Some(y), [_, _, ..]) = (
         study.config.year,
@@ -64,8 +69,8 @@ pub fn notes(study: &Study) -> Vec<String> {
     ) {
         let years: Vec<String> = study.years_present.iter().map(|y| y.to_string()).collect();
         out.push(format!(
-            "flows.csv has rows for the years {}; only {y}, the latest, is analysed \
-             (set year in study.toml to choose another)",
+            "{flows} has rows for the years {}; only {y}, the latest, is analysed \
+             (set year in {settings} to choose another)",
             years.join(", ")
         ));
     }
@@ -248,7 +253,10 @@ mod tests {
         let w = super::warnings(&s);
         let against: Vec<&String> = w.iter().filter(|l| l.contains("stage order")).collect();
         assert_eq!(against.len(), 1, "{w:?}");
-        assert!(against[0].contains("a (stage 1) buys p of stage 3"), "{w:?}");
+        assert!(
+            against[0].contains("a (stage 1) buys p of stage 3"),
+            "{w:?}"
+        );
     }
 
     #[test]
