@@ -54,6 +54,12 @@ enum Kind {
     /// Text that looks like a number (ИНН): formatted as text so leading zeros stay.
     Code,
     Role,
+    /// A participant id, chosen from the participants sheet.
+    Participant,
+    /// A participant id from the participants sheet, `import:<СТРАНА>` or `domestic`.
+    Supplier,
+    /// A product id, chosen from the products sheet.
+    Product,
     Stage,
     Int,
     Year,
@@ -303,7 +309,7 @@ const FLOWS: Table = Table {
     cols: &[
         col(
             "supplier",
-            Kind::Text,
+            Kind::Supplier,
             YES,
             "Поставщик: код участника; import:<СТРАНА> для импорта (код страны латиницей, \
              например import:DE); domestic — российский поставщик вне кластера.",
@@ -318,14 +324,14 @@ const FLOWS: Table = Table {
         ),
         col(
             "consumer",
-            Kind::Text,
+            Kind::Participant,
             YES,
             "Покупатель: код участника. Поставщик и покупатель не могут совпадать.",
             22.0,
         ),
         col(
             "product",
-            Kind::Text,
+            Kind::Product,
             YES,
             "Код продукта из products.",
             22.0,
@@ -385,12 +391,12 @@ const SPECS: Table = Table {
     cols: &[
         col(
             "consumer",
-            Kind::Text,
+            Kind::Participant,
             YES,
             "Код участника, которому нужна характеристика.",
             22.0,
         ),
-        col("product", Kind::Text, YES, "Код продукта.", 22.0),
+        col("product", Kind::Product, YES, "Код продукта.", 22.0),
         col(
             "parameter",
             Kind::Text,
@@ -707,7 +713,7 @@ impl Formats {
 
     fn column(&self, kind: Kind) -> Option<&Format> {
         match kind {
-            Kind::Text | Kind::Role => None,
+            Kind::Text | Kind::Role | Kind::Participant | Kind::Supplier | Kind::Product => None,
             Kind::Code => Some(&self.text),
             Kind::Stage | Kind::Int | Kind::Year => Some(&self.int),
             Kind::Rub => Some(&self.rub),
@@ -756,7 +762,8 @@ fn readme_sheet(ws: &mut Worksheet, f: &Formats) -> Result<()> {
          начинаются с example-, названия — с «ПРИМЕР:». Замените их своими данными (или удалите) и \
          добавляйте свои строки ниже. Первую строку (заголовки) не меняйте. Лист specs можно \
          оставить пустым.",
-        "3. Роль (role) и передел (stage) выбираются из списка. Пустая ячейка — значение не указано.",
+        "3. Роль (role), передел (stage) и, на листах flows и specs, коды участников и продуктов \
+         выбираются из списка. Пустая ячейка — значение не указано.",
         "4. Проверьте данные: nichegraph check study.xlsx; затем nichegraph analyze study.xlsx.",
     ];
     for s in steps {
@@ -934,9 +941,46 @@ fn validation(kind: Kind) -> Result<Option<DataValidation>> {
             .map_err(xe)?
             .set_error_message("Передел — число от 1 до 4.")
             .map_err(xe)?,
+        Kind::Participant => id_list(
+            "participants",
+            "Участник",
+            "Выберите код участника с листа participants.",
+        )?,
+        Kind::Product => id_list(
+            "products",
+            "Продукт",
+            "Выберите код продукта с листа products.",
+        )?,
+        Kind::Supplier => {
+            // Imports and Russian suppliers outside the cluster are not on the list: a value
+            // off the list is only questioned, not refused.
+            let v = id_list(
+                "participants",
+                "Поставщик",
+                "Код участника с листа participants, import:<СТРАНА> (например import:DE) или domestic.",
+            )?;
+            return Ok(Some(
+                v.set_error_style(DataValidationErrorStyle::Information),
+            ));
+        }
         _ => return Ok(None),
     };
     Ok(Some(v.set_error_style(DataValidationErrorStyle::Stop)))
+}
+
+/// A drop-down of the ids in column A of another sheet (its rows under the header).
+fn id_list(sheet: &str, title: &str, message: &str) -> Result<DataValidation> {
+    let range = format!("={sheet}!$A$2:$A${}", FORMATTED_ROWS + 1);
+    DataValidation::new()
+        .allow_list_formula(rust_xlsxwriter::Formula::new(range))
+        .set_input_title(title)
+        .map_err(xe)?
+        .set_input_message(message)
+        .map_err(xe)?
+        .set_error_title("Нет в списке")
+        .map_err(xe)?
+        .set_error_message(message)
+        .map_err(xe)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -223,6 +223,9 @@ pub fn localize(study: &Study, l: &Localize) -> Result<(Study, Moved), Error> {
         selected_year: study.selected_year,
         dialects: study.dialects.clone(),
         flows_fast: study.flows_fast,
+        years_present: study.years_present.clone(),
+        renamed_origins: study.renamed_origins.clone(),
+        duplicate_flow_rows: study.duplicate_flow_rows.clone(),
     };
     Ok((
         scenario,
