@@ -4,6 +4,7 @@
 pub mod compliance;
 pub mod import_content;
 pub mod model;
+pub mod portfolio;
 mod needs;
 pub mod whatif;
 

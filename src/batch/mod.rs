@@ -2,6 +2,7 @@
 //! what changed. Each study is isolated: its failure is recorded and never touches the others.
 
 pub mod changes;
+pub mod portfolio;
 
 use crate::error::Error;
 use crate::report::{Format, Lang};
@@ -49,6 +50,9 @@ pub struct Row {
     pub data_error: bool,
     #[serde(skip)]
     pub changes: Option<changes::StudyChanges>,
+    /// What the study brings to the portfolio (ok and unchanged studies), or why it cannot.
+    #[serde(skip)]
+    pub member: Option<std::result::Result<crate::analysis::portfolio::Member, String>>,
 }
 
 pub struct Outcome {
@@ -202,6 +206,7 @@ fn run_one(o: &Options, dir: &Path, id: &str) -> Row {
         message: String::new(),
         data_error: false,
         changes: None,
+        member: None,
     };
     let target = o.out.join(id);
     let previous = run::Manifest::read(&target.join("run.json"));
@@ -214,6 +219,7 @@ fn run_one(o: &Options, dir: &Path, id: &str) -> Row {
         ) {
             summarise(&mut row, &n, &c);
         }
+        row.member = Some(portfolio::unchanged_member(dir, &target, o.input));
         return row;
     }
     let prepared = match crate::prepare(dir, &o.out, o.lang, &o.formats, o.input, "batch") {
@@ -261,6 +267,7 @@ fn run_one(o: &Options, dir: &Path, id: &str) -> Row {
         failed(&mut row, &e);
         return row;
     }
+    row.member = Some(Ok(portfolio::member(&prepared.study, &prepared.analysis)));
     if let (Some(n), Some(c)) = (&new_niches, &new_comp) {
         summarise(&mut row, n, c);
     } else {
@@ -307,6 +314,9 @@ pub fn run(o: &Options) -> Result<Outcome, Error> {
         .into_iter()
         .map(|d| {
             let id = study_id(&d).and_then(|id| match seen.get(&id) {
+                _ if id == portfolio::FOLDER => Err(Error::Other(format!(
+                    "the study id {id} names the batch's portfolio folder; give the study another id in its study.toml"
+                ))),
                 Some(first) => Err(Error::Other(format!(
                     "the study id {id} is also used by {}; each study needs its own id",
                     first.display()
@@ -379,8 +389,10 @@ pub fn run(o: &Options) -> Result<Outcome, Error> {
         None => work(),
     };
     bar.finish_and_clear();
-    let outcome = Outcome { rows };
+    let mut outcome = Outcome { rows };
     write_reports(&o.out, &outcome)?;
+    let p = portfolio::compute(&mut outcome.rows);
+    portfolio::write(&o.out, &p, o.lang)?;
     Ok(outcome)
 }
 
@@ -396,6 +408,7 @@ fn placeholder(dir: &Path, study: &str) -> Row {
         message: String::new(),
         data_error: false,
         changes: None,
+        member: None,
     }
 }
 

@@ -35,7 +35,7 @@ pub fn escape(s: &str) -> String {
 }
 
 /// Markdown to HTML; raw HTML in the input is shown as text, never interpreted.
-fn md_to_html(md: &str) -> String {
+pub(super) fn md_to_html(md: &str) -> String {
     let parser = Parser::new_ext(md, Options::ENABLE_TABLES).map(|e| match e {
         Event::Html(t) | Event::InlineHtml(t) => Event::Text(t),
         other => other,
@@ -57,7 +57,7 @@ fn chart_for(section: &str) -> Option<&'static str> {
     }
 }
 
-fn figure(f: &Figure<'_>) -> String {
+pub(super) fn figure(f: &Figure<'_>) -> String {
     let data = base64::engine::general_purpose::STANDARD.encode(f.svg);
     format!(
         "<figure class=\"chart\" id=\"chart-{}\"><img alt=\"{}\" src=\"data:image/svg+xml;base64,{}\"><figcaption>{}</figcaption></figure>\n",
@@ -106,7 +106,7 @@ fn needs_table(a: &Analysis, lang: Lang) -> String {
     o
 }
 
-const CSS: &str = r#"
+pub(super) const CSS: &str = r#"
 :root { --ink: #1d2433; --muted: #5b6472; --line: #d9dee7; --accent: #0072b2; }
 * { box-sizing: border-box; }
 body { font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; color: var(--ink); margin: 0; background: #f4f6f9; line-height: 1.45; }

@@ -6,6 +6,7 @@ pub mod html;
 pub mod human;
 pub mod json;
 pub mod markdown;
+pub mod portfolio;
 mod sections;
 pub mod whatif;
 pub mod xlsx;

@@ -13,7 +13,7 @@ fn esc(s: &str) -> String {
     super::markdown::esc(s)
 }
 
-fn status_word(s: Status, lang: Lang) -> &'static str {
+pub(super) fn status_word(s: Status, lang: Lang) -> &'static str {
     match (s, lang) {
         (Status::Pass, Lang::Ru) => "соответствует",
         (Status::Fail, Lang::Ru) => "не соответствует",
@@ -24,7 +24,7 @@ fn status_word(s: Status, lang: Lang) -> &'static str {
     }
 }
 
-fn criterion_name(id: &str, lang: Lang) -> &'static str {
+pub(super) fn criterion_name(id: &str, lang: Lang) -> &'static str {
     match (id, lang) {
         ("industrial_count", Lang::Ru) => "Промышленные предприятия, включая производителей конечной продукции",
         ("final_producer", Lang::Ru) => "Производители конечной продукции",
