@@ -428,7 +428,8 @@ pub fn markdown(p: &Portfolio, lang: Lang) -> Vec<u8> {
         if !s.is_empty() {
             s.push('\n');
         }
-        s.push_str(&part);
+        s.push_str(part.trim_end());
+        s.push('\n');
     }
     s.into_bytes()
 }
