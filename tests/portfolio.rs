@@ -76,9 +76,10 @@ fn shared_codes_spaces_units_ids_and_supply_matches() {
     assert_eq!(rows.len(), 2);
     for (row, id) in rows.iter().zip(["alpha", "bravo"]) {
         assert_eq!(&row[0], id);
-        let c: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(out.path().join(id).join("compliance.json")).unwrap())
-                .unwrap();
+        let c: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(out.path().join(id).join("compliance.json")).unwrap(),
+        )
+        .unwrap();
         assert_eq!(row[2], *c["overall"].as_str().unwrap());
         for (k, crit) in c["criteria"].as_array().unwrap().iter().enumerate() {
             assert_eq!(row[3 + k], *crit["status"].as_str().unwrap(), "{id} {k}");
@@ -147,7 +148,13 @@ fn one_study_alone_gives_headers_only() {
 #[test]
 fn unchanged_studies_give_the_same_portfolio_read_back_or_reanalysed() {
     let (src, out) = batch_of(&["alpha", "bravo"], 0);
-    let files = ["shared_niches.csv", "supply_matches.csv", "registry.csv", "portfolio.md", "portfolio.html"];
+    let files = [
+        "shared_niches.csv",
+        "supply_matches.csv",
+        "registry.csv",
+        "portfolio.md",
+        "portfolio.html",
+    ];
     let first: Vec<String> = files.iter().map(|f| read(out.path(), f)).collect();
     let again = |out: &Path| {
         let o = bin()
@@ -206,7 +213,10 @@ fn a_study_named_portfolio_is_refused_in_a_batch() {
         .assert()
         .code(1);
     let batch = std::fs::read_to_string(out.path().join("batch.csv")).unwrap();
-    assert!(batch.contains("names the batch's portfolio folder"), "{batch}");
+    assert!(
+        batch.contains("names the batch's portfolio folder"),
+        "{batch}"
+    );
     // The portfolio folder holds the portfolio, not the study.
     assert!(out.path().join("portfolio/portfolio.md").is_file());
     assert!(!out.path().join("portfolio/niches.json").exists());

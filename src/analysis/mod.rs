@@ -4,8 +4,8 @@
 pub mod compliance;
 pub mod import_content;
 pub mod model;
-pub mod portfolio;
 mod needs;
+pub mod portfolio;
 pub mod whatif;
 
 pub use compliance::{Compliance, Status, Totals};

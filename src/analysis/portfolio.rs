@@ -141,7 +141,7 @@ pub struct Portfolio {
 pub fn compute(mut members: Vec<Member>, missing: Vec<Missing>) -> Portfolio {
     members.sort_by(|a, b| a.id.cmp(&b.id));
     for m in &mut members {
-        m.niches.sort_by(|a, b| a.rank.cmp(&b.rank));
+        m.niches.sort_by_key(|n| n.rank);
     }
     let studies = members
         .iter()
@@ -233,7 +233,8 @@ fn matches(members: &[Member]) -> Vec<SupplyMatch> {
     for a in members {
         for n in &a.niches {
             for b in members.iter().filter(|b| b.id != a.id) {
-                let mut list: Vec<&Supplier> = b.supplies.get(&n.key).into_iter().flatten().collect();
+                let mut list: Vec<&Supplier> =
+                    b.supplies.get(&n.key).into_iter().flatten().collect();
                 list.sort_by(|x, y| x.id.cmp(&y.id));
                 for s in list {
                     rows.push(SupplyMatch {
@@ -317,12 +318,18 @@ mod tests {
             vec![
                 member(
                     "b",
-                    vec![niche(1, "x1", "20.1", "т", 10.0), niche(2, "x2", "20.1", "т", 5.0)],
+                    vec![
+                        niche(1, "x1", "20.1", "т", 10.0),
+                        niche(2, "x2", "20.1", "т", 5.0),
+                    ],
                     &[],
                 ),
                 member(
                     "a",
-                    vec![niche(1, "y", "20.1", "т", 1.0), niche(2, "z", "id:z", "т", 99.0)],
+                    vec![
+                        niche(1, "y", "20.1", "т", 1.0),
+                        niche(2, "z", "id:z", "т", 99.0),
+                    ],
                     &[],
                 ),
             ],
@@ -335,7 +342,10 @@ mod tests {
         assert_eq!(s.addressable_rub, 16.0);
         assert_eq!(s.investment_rub, 32.0);
         assert_eq!(s.addressable_qty, Some(6.0));
-        assert_eq!(s.by_study, [("a".to_string(), 1.0), ("b".to_string(), 15.0)]);
+        assert_eq!(
+            s.by_study,
+            [("a".to_string(), 1.0), ("b".to_string(), 15.0)]
+        );
     }
 
     #[test]
@@ -353,7 +363,11 @@ mod tests {
 
     #[test]
     fn matches_list_other_studies_suppliers_only_and_one_study_alone_has_no_rows() {
-        let a = member("a", vec![niche(1, "y", "k", "т", 1.0)], &[("k", "a-own", 3.0)]);
+        let a = member(
+            "a",
+            vec![niche(1, "y", "k", "т", 1.0)],
+            &[("k", "a-own", 3.0)],
+        );
         let b = member("b", vec![], &[("k", "b2", 4.0), ("k", "b1", 0.0)]);
         let p = compute(vec![b.clone(), a.clone()], vec![]);
         let got: Vec<(&str, &str, f64)> = p
@@ -388,5 +402,34 @@ mod tests {
         );
         let keys: Vec<&str> = p.shared.iter().map(|s| s.key.as_str()).collect();
         assert_eq!(keys, ["1", "2"]);
+    }
+
+    #[test]
+    fn supplies_group_products_by_key_and_criteria_follow_the_compliance_table() {
+        use crate::study::testing::{load_files, Files, TOML};
+        let study = load_files(&Files {
+            toml: TOML,
+            participants: "id,name,region,role,stage\np,Plant,R,industrial,2\nq,Other,R,industrial,2\nf,Final,R,final_producer,\n",
+            products: "id,name,stage,unit,code\nx,X,2,t,20 16 40\ny,Y,2,t,20.16.40\nz,Z,2,t,\n",
+            flows: "supplier,consumer,product,quantity,value_rub\np,f,x,1,10\np,f,y,1,5\nq,f,z,1,0\nimport:DE,f,y,1,7\n",
+            specs: None,
+        })
+        .unwrap();
+        let s = supplies(&study);
+        let keys: Vec<&str> = s.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["20.16.40", "201640", "id:z"]);
+        assert_eq!(
+            s["20.16.40"],
+            [Supplier {
+                id: "p".into(),
+                name: "Plant".into(),
+                value_rub: 5.0
+            }]
+        );
+        assert_eq!(s["id:z"][0].value_rub, 0.0);
+        let a =
+            crate::analysis::analyze(&study, &crate::graph::SupplyGraph::build(&study)).unwrap();
+        let ids: Vec<&str> = a.compliance.criteria.iter().map(|c| c.id).collect();
+        assert_eq!(ids, super::super::compliance::CRITERIA);
     }
 }

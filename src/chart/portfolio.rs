@@ -90,7 +90,11 @@ pub fn demand(p: &Portfolio, lang: Lang) -> Result<Chart> {
     let ticks = kit::ticks(top, step, |v| kit::tick_text(v, lang));
     let axis = format!(
         "{}, {unit}",
-        tr(lang, "Адресуемый спрос в год", "Addressable demand per year")
+        tr(
+            lang,
+            "Адресуемый спрос в год",
+            "Addressable demand per year"
+        )
     );
     let below = kit::x_axis(&mut c, s, &ticks, (y, bottom), &axis);
     for (i, sh) in shown.iter().enumerate() {
@@ -113,12 +117,25 @@ pub fn demand(p: &Portfolio, lang: Lang) -> Result<Chart> {
             INK,
             Align::Right,
         );
-        c.text(&sub, (M + label_w, after + 8.5), 13.0, false, MUTED, Align::Right);
+        c.text(
+            &sub,
+            (M + label_w, after + 8.5),
+            13.0,
+            false,
+            MUTED,
+            Align::Right,
+        );
         let mut acc = 0.0;
         for (study, v) in &sh.by_study {
             let (x0, x1) = (s.at(acc / div), s.at((acc + v) / div));
             let col = colors.get(study.as_str()).copied().unwrap_or(kit::GREY);
-            c.rect(x0, mid - bar_h / 2.0, x1.max(x0 + 1.0), mid + bar_h / 2.0, col);
+            c.rect(
+                x0,
+                mid - bar_h / 2.0,
+                x1.max(x0 + 1.0),
+                mid + bar_h / 2.0,
+                col,
+            );
             acc += v;
         }
         c.text(
@@ -133,11 +150,7 @@ pub fn demand(p: &Portfolio, lang: Lang) -> Result<Chart> {
     let mut end = below;
     if shown.len() < p.shared.len() {
         let text = match lang {
-            Lang::Ru => format!(
-                "Показаны {} из {} общих ниш.",
-                shown.len(),
-                p.shared.len()
-            ),
+            Lang::Ru => format!("Показаны {} из {} общих ниш.", shown.len(), p.shared.len()),
             Lang::En => format!(
                 "{} of {} shared niches are shown.",
                 shown.len(),
@@ -280,13 +293,28 @@ pub fn map(p: &Portfolio, lang: Lang) -> Result<Chart> {
             kit::WHITE,
             0.9,
         );
-        c.lines(&lines, mx, my - th / 2.0, 13.0, 17.0, false, INK, Align::Center);
+        c.lines(
+            &lines,
+            mx,
+            my - th / 2.0,
+            13.0,
+            17.0,
+            false,
+            INK,
+            Align::Center,
+        );
     }
     for (side, x) in [(&left, lx), (&right, rx)] {
         for (i, id) in side.iter().enumerate() {
             let y0 = place(side, i);
             let col = colors.get(id).copied().unwrap_or(kit::GREY);
-            c.round_box((x, y0, x + box_w, y0 + box_h), 6.0, col.tint(0.85), col, 2.0);
+            c.round_box(
+                (x, y0, x + box_w, y0 + box_h),
+                6.0,
+                col.tint(0.85),
+                col,
+                2.0,
+            );
             let name = names.get(id).copied().unwrap_or(id);
             let lines = wrap(name, 14.0, true, box_w - 20.0, 3);
             let th = 18.0 * lines.len() as f64;
@@ -364,8 +392,14 @@ mod tests {
                 String::from_utf8(d.svg.clone()).unwrap(),
                 String::from_utf8(m.svg.clone()).unwrap(),
             );
-            assert!(ds.contains("Кластер a") && ds.contains("Кластер b"), "{lang:?}");
-            assert!(ms.contains("Кластер a") && ms.contains("Продукт z"), "{lang:?}");
+            assert!(
+                ds.contains("Кластер a") && ds.contains("Кластер b"),
+                "{lang:?}"
+            );
+            assert!(
+                ms.contains("Кластер a") && ms.contains("Продукт z"),
+                "{lang:?}"
+            );
             assert!(!d.png.is_empty() && !m.png.is_empty());
             assert_eq!(demand(&p, lang).unwrap().svg, d.svg);
         }
