@@ -14,6 +14,8 @@ use std::collections::BTreeMap;
 
 /// At most this many shared niches, the largest first.
 const MAX_ROWS: usize = 15;
+/// The least height of the portfolio's charts (lower than a study's: few rows are common).
+const MIN_H: f64 = 320.0;
 
 /// A colour per study, in the order of the portfolio's studies (Okabe–Ito; lighter tints once
 /// the six colours are used up).
@@ -52,7 +54,7 @@ pub fn demand(p: &Portfolio, lang: Lang) -> Result<Chart> {
         "Общие ниши кластеров: совокупный адресуемый спрос",
         "Niches shared by clusters: combined addressable demand",
     );
-    let mut c = Canvas::new(W, kit::MIN_H);
+    let mut c = Canvas::new(W, MIN_H);
     let mut y = header(&mut c, title, &subtitle(p, lang));
     let (_, colors) = studies(p);
     if p.shared.is_empty() {
@@ -159,7 +161,8 @@ pub fn demand(p: &Portfolio, lang: Lang) -> Result<Chart> {
         };
         end = kit::note(&mut c, &text, below + 4.0);
     }
-    c.h = (end + M / 2.0).max(kit::MIN_H);
+    // As tall as the rows need: a portfolio often shares only a few niches.
+    c.h = (end + M / 2.0).max(MIN_H);
     c.render("shared_niches", title.to_string())
 }
 
@@ -197,7 +200,7 @@ pub fn map(p: &Portfolio, lang: Lang) -> Result<Chart> {
         "Кооперация между кластерами: кто может поставлять продукцию ниш",
         "Cooperation between clusters: who could supply the niches",
     );
-    let mut c = Canvas::new(W, kit::MIN_H);
+    let mut c = Canvas::new(W, MIN_H);
     let y = header(&mut c, title, &subtitle(p, lang));
     let (names, colors) = studies(p);
     let links = links(p);
@@ -336,7 +339,7 @@ pub fn map(p: &Portfolio, lang: Lang) -> Result<Chart> {
         "A line runs from the cluster whose participants already supply a product to the cluster where it is an investment niche; labels name the niches, width follows their number.",
     );
     let end = kit::note(&mut c, note, top + height + 10.0);
-    c.h = (end + M / 2.0).max(kit::MIN_H);
+    c.h = (end + M / 2.0).max(MIN_H);
     c.render("supply_matches", title.to_string())
 }
 
