@@ -1,5 +1,5 @@
 //! The files of `<out>/portfolio/`: shared_niches.csv, supply_matches.csv and registry.csv
-//! with SPEC's columns, portfolio.md in words for people, and portfolio.html (the same sections
+//! (frames of the column dictionary, `columns.rs`), portfolio.md in words for people, and portfolio.html (the same sections
 //! with the two portfolio charts, self-contained like report.html).
 
 use super::human::{qty, rub, Lang};
@@ -7,94 +7,20 @@ use super::markdown::esc;
 use crate::analysis::compliance::CRITERIA;
 use crate::analysis::portfolio::{Portfolio, SharedNiche};
 use crate::analysis::Status;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-pub const SHARED_COLUMNS: [&str; 7] = [
-    "key",
-    "product_name",
-    "studies",
-    "units",
-    "addressable_qty",
-    "addressable_rub",
-    "investment_rub",
-];
-
-pub const MATCH_COLUMNS: [&str; 8] = [
-    "study",
-    "rank",
-    "product",
-    "key",
-    "supplier_study",
-    "supplier",
-    "supplier_name",
-    "supplied_rub",
-];
-
-fn writer<I, S>(header: I) -> Result<csv::Writer<Vec<u8>>>
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<[u8]>,
-{
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(header).map_err(csv_err)?;
-    Ok(w)
-}
-
-fn csv_err(e: impl std::fmt::Display) -> Error {
-    Error::Other(format!("cannot render CSV: {e}"))
-}
-
-fn finish(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>> {
-    w.into_inner().map_err(csv_err)
-}
-
 pub fn shared_niches(p: &Portfolio) -> Result<Vec<u8>> {
-    let num = super::csv::num;
-    let mut w = writer(SHARED_COLUMNS)?;
-    for s in &p.shared {
-        w.write_record([
-            s.key.clone(),
-            s.product_name.clone(),
-            s.studies.join("|"),
-            s.units.join("|"),
-            s.addressable_qty.map(num).unwrap_or_default(),
-            num(s.addressable_rub),
-            num(s.investment_rub),
-        ])
-        .map_err(csv_err)?;
-    }
-    finish(w)
+    super::csv::frame(&super::columns::shared_niches(p))
 }
 
 pub fn supply_matches(p: &Portfolio) -> Result<Vec<u8>> {
-    let mut w = writer(MATCH_COLUMNS)?;
-    for m in &p.matches {
-        w.write_record([
-            m.study.clone(),
-            m.rank.to_string(),
-            m.product.clone(),
-            m.key.clone(),
-            m.supplier_study.clone(),
-            m.supplier.clone(),
-            m.supplier_name.clone(),
-            super::csv::num(m.supplied_rub),
-        ])
-        .map_err(csv_err)?;
-    }
-    finish(w)
+    super::csv::frame(&super::columns::supply_matches(p))
 }
 
 pub fn registry(p: &Portfolio) -> Result<Vec<u8>> {
-    let mut w = writer(["study", "name", "overall"].into_iter().chain(CRITERIA))?;
-    for r in &p.registry {
-        let row = [r.study.clone(), r.name.clone(), r.overall.clone()]
-            .into_iter()
-            .chain(r.statuses.iter().cloned());
-        w.write_record(row).map_err(csv_err)?;
-    }
-    finish(w)
+    super::csv::frame(&super::columns::registry(p))
 }
 
 fn status(s: &str) -> Option<Status> {
