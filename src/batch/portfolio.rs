@@ -124,7 +124,12 @@ pub fn unchanged_member(
             .niches
             .into_iter()
             .map(|d| MemberNiche {
-                key: key(&d.product, d.code.as_deref()),
+                // The key from the study's products.csv (the same inputs, hashes matched), so a
+                // niches.json written before codes existed still gives the right key.
+                key: study
+                    .product_index(&d.product)
+                    .map(|i| study.products[i].key())
+                    .unwrap_or_else(|| key(&d.product, d.code.as_deref())),
                 rank: d.rank,
                 product: d.product,
                 product_name: d.product_name,
