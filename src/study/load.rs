@@ -20,7 +20,7 @@ const PARTICIPANTS: [Column; 10] = [
     opt("output_rub"),
     opt("inn"),
 ];
-const PRODUCTS: [Column; 7] = [
+const PRODUCTS: [Column; 8] = [
     req("id"),
     req("name"),
     req("stage"),
@@ -28,6 +28,7 @@ const PRODUCTS: [Column; 7] = [
     opt("benchmark_price_rub"),
     opt("capex_rub_per_unit"),
     opt("min_capacity"),
+    opt("code"),
 ];
 pub(super) const FLOWS: [Column; 7] = [
     req("supplier"),
@@ -576,6 +577,16 @@ fn products(t: &Table, problems: &mut Vec<Problem>) -> Defined<Product> {
         let benchmark = c.opt_number(t.cell(row, 4), "a number > 0", |v| v > 0.0);
         let capex = c.opt_number(t.cell(row, 5), "a number > 0", |v| v > 0.0);
         let min_capacity = c.opt_number(t.cell(row, 6), "a number >= 0", |v| v >= 0.0);
+        let code = t.cell(row, 7).and_then(|cell| {
+            let code = super::product_code(cell.text);
+            if code.as_ref().is_some_and(|k| !super::is_product_code(k)) {
+                c.problems.push(cell.problem(
+                    "not a product code; expected an ОКПД2 or ТН ВЭД code of digits and dots, such as 20.60.13 or 2841 61 000 0 (spaces are ignored), or an empty cell",
+                ));
+                return None;
+            }
+            code
+        });
         if let (Some(id), Some(name), Some(stage), Some(unit)) = (id, name, stage, unit) {
             out.insert(
                 id.clone(),
@@ -587,6 +598,7 @@ fn products(t: &Table, problems: &mut Vec<Problem>) -> Defined<Product> {
                     benchmark_price_rub: benchmark,
                     capex_rub_per_unit: capex,
                     min_capacity,
+                    code,
                 },
             );
         }

@@ -117,6 +117,34 @@ pub struct Product {
     pub benchmark_price_rub: Option<f64>,
     pub capex_rub_per_unit: Option<f64>,
     pub min_capacity: Option<f64>,
+    /// The code in a shared classification (ОКПД2 or ТН ВЭД), spaces removed.
+    pub code: Option<String>,
+}
+
+impl Product {
+    /// The key that makes products of different studies the same product (SPEC "The
+    /// association's portfolio"): the code when given, else `id:` and the id.
+    pub fn key(&self) -> String {
+        match &self.code {
+            Some(c) => c.clone(),
+            None => format!("id:{}", self.id),
+        }
+    }
+}
+
+/// A products.csv `code` cell with its spaces removed (also the no-break spaces that
+/// documents copied from Word carry); `None` when nothing remains.
+pub fn product_code(text: &str) -> Option<String> {
+    let code: String = text
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+        .collect();
+    (!code.is_empty()).then_some(code)
+}
+
+/// Whether a code (spaces removed) is made of digits and dots only.
+pub fn is_product_code(code: &str) -> bool {
+    !code.is_empty() && code.bytes().all(|b| b.is_ascii_digit() || b == b'.')
 }
 
 /// Where a flow comes from.
