@@ -5,9 +5,11 @@ pub mod compliance;
 pub mod import_content;
 pub mod model;
 mod needs;
+pub mod support;
 pub mod whatif;
 
 pub use compliance::{Compliance, Status, Totals};
 pub use import_content::ImportContent;
 pub use model::*;
 pub use needs::{analyze, key_consumers};
+pub use support::{Eligibility, ProgrammeEstimate, Support};
