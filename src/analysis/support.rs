@@ -70,6 +70,28 @@ impl Support {
         let id = self.support_programme.as_deref()?;
         self.programmes.iter().find(|p| p.programme == id)
     }
+
+    /// The programme to name to a reader: the chosen one, or, when the cluster is eligible for
+    /// none, the one that would pay most once it is (largest amount > 0, ties by id).
+    pub fn potential(&self) -> Option<&ProgrammeEstimate> {
+        self.chosen().or_else(|| {
+            self.programmes
+                .iter()
+                .filter(|s| s.amount_rub > 0.0)
+                .min_by(|a, b| {
+                    b.amount_rub
+                        .total_cmp(&a.amount_rub)
+                        .then_with(|| a.programme.as_bytes().cmp(b.programme.as_bytes()))
+                })
+        })
+    }
+
+    /// Payback in years of investment `investment_rub` with `amount_rub` of support; `None`
+    /// when the niche earns nothing.
+    pub fn payback_with(&self, investment_rub: f64, amount_rub: f64) -> Option<f64> {
+        (self.annual_profit != 0.0)
+            .then(|| (investment_rub - amount_rub).max(0.0) / self.annual_profit)
+    }
 }
 
 /// The investment case of a niche with investment `investment_rub` and addressable demand
@@ -225,6 +247,18 @@ mod tests {
         assert_eq!(fail.support_rub, 0.0);
         // Without support both paybacks are equal.
         assert_eq!(fail.payback_years, fail.payback_with_support_years);
+    }
+
+    #[test]
+    fn the_potential_programme_when_nothing_is_eligible() {
+        let s = estimate(1e8, 1e8, &Finance::default(), &default_programmes(), Status::Fail);
+        assert!(s.chosen().is_none());
+        let p = s.potential().unwrap();
+        assert_eq!(p.programme, "pp41");
+        assert_eq!(
+            s.payback_with(1e8, p.amount_rub),
+            Some((1e8 - p.amount_rub) / s.annual_profit)
+        );
     }
 
     #[test]

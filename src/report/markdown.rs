@@ -541,6 +541,7 @@ pub fn sections(a: &Analysis, lang: Lang) -> Vec<(&'static str, String)> {
             w.investment,
             investment_text(need, a.study.investment.capital_intensity, w, lang)
         );
+        super::investment::rows(&mut o, a, n, lang);
         let _ = writeln!(o, "| {} | {} |", w.why, reasons(need, w, lang).join("; "));
         let _ = writeln!(
             o,
@@ -556,6 +557,8 @@ pub fn sections(a: &Analysis, lang: Lang) -> Vec<(&'static str, String)> {
     cut(&mut out, &mut o, "hidden_imports");
     super::sections::compliance(&mut o, a, lang);
     cut(&mut out, &mut o, "compliance");
+    super::investment::assumptions(&mut o, a, lang);
+    cut(&mut out, &mut o, "assumptions");
 
     // Method and thresholds used.
     let c = &a.study.criteria;

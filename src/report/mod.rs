@@ -4,6 +4,7 @@ pub mod columns;
 pub mod csv;
 pub mod html;
 pub mod human;
+pub mod investment;
 pub mod json;
 pub mod markdown;
 mod sections;
@@ -19,6 +20,7 @@ pub fn render_data(a: &Analysis) -> Result<crate::output::Files> {
     Ok(vec![
         ("needs.csv".to_string(), csv::needs(a)?),
         ("niches.csv".to_string(), csv::niches(a)?),
+        ("support.csv".to_string(), csv::support(a)?),
         ("niches.json".to_string(), json::niches(a)?),
         ("import_content.csv".to_string(), csv::import_content(a)?),
         ("compliance.json".to_string(), json::compliance(a)?),
@@ -29,7 +31,7 @@ pub fn render_data(a: &Analysis) -> Result<crate::output::Files> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
-    /// needs.csv, niches.csv, import_content.csv
+    /// needs.csv, niches.csv, support.csv, import_content.csv
     Csv,
     /// niches.json, compliance.json
     Json,
@@ -98,6 +100,7 @@ fn tables(a: &Analysis, lang: Lang, formats: &[Format]) -> Result<crate::output:
     if has(Format::Csv) {
         files.push(("needs.csv".to_string(), csv::needs(a)?));
         files.push(("niches.csv".to_string(), csv::niches(a)?));
+        files.push(("support.csv".to_string(), csv::support(a)?));
         files.push(("import_content.csv".to_string(), csv::import_content(a)?));
     }
     if has(Format::Json) {

@@ -24,7 +24,7 @@ fn status_word(s: Status, lang: Lang) -> &'static str {
     }
 }
 
-fn criterion_name(id: &str, lang: Lang) -> &'static str {
+pub(crate) fn criterion_name(id: &str, lang: Lang) -> &'static str {
     match (id, lang) {
         ("industrial_count", Lang::Ru) => "Промышленные предприятия, включая производителей конечной продукции",
         ("final_producer", Lang::Ru) => "Производители конечной продукции",
