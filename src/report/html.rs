@@ -35,7 +35,7 @@ pub fn escape(s: &str) -> String {
 }
 
 /// Markdown to HTML; raw HTML in the input is shown as text, never interpreted.
-fn md_to_html(md: &str) -> String {
+pub(crate) fn md_to_html(md: &str) -> String {
     let parser = Parser::new_ext(md, Options::ENABLE_TABLES).map(|e| match e {
         Event::Html(t) | Event::InlineHtml(t) => Event::Text(t),
         other => other,
@@ -106,6 +106,29 @@ fn needs_table(a: &Analysis, lang: Lang) -> String {
     o
 }
 
+/// Links to the niches' one-page proposals (`proposals/`, written with report.html).
+fn proposal_links(a: &Analysis, lang: Lang) -> String {
+    if a.niches.is_empty() {
+        return String::new();
+    }
+    let title = match lang {
+        Lang::Ru => "Инвестиционные предложения (по странице на нишу, для печати на A4)",
+        Lang::En => "Investment proposals (one printable A4 page per niche)",
+    };
+    let mut o = format!("<nav class=\"proposals\"><h3>{}</h3>\n<ul>\n", escape(title));
+    for n in &a.niches {
+        let _ = writeln!(
+            o,
+            "<li><a href=\"{}\">{}. {}</a></li>",
+            escape(&super::proposal::file_name(n)),
+            n.rank,
+            escape(&n.need.product_name)
+        );
+    }
+    o.push_str("</ul></nav>\n");
+    o
+}
+
 const CSS: &str = r#"
 :root { --ink: #1d2433; --muted: #5b6472; --line: #d9dee7; --accent: #0072b2; }
 * { box-sizing: border-box; }
@@ -141,6 +164,9 @@ pub fn render(a: &Analysis, lang: Lang, charts: &[Figure<'_>]) -> Vec<u8> {
     let mut body = String::new();
     for (key, md) in sections(a, lang) {
         body.push_str(&md_to_html(&md));
+        if key == "niches" {
+            body.push_str(&proposal_links(a, lang));
+        }
         if let Some(name) = chart_for(key) {
             for f in charts.iter().filter(|f| f.name == name) {
                 body.push_str(&figure(f));

@@ -354,6 +354,25 @@ fn investment_text(n: &Need, intensity: f64, w: &Words, lang: Lang) -> String {
     }
 }
 
+/// What the proposals borrow from the report: the stage title, the reasons and the investment.
+pub(crate) struct NicheText {
+    pub stage: String,
+    pub reasons: Vec<String>,
+    pub investment: String,
+}
+
+pub(crate) fn niche_text(n: &Need, intensity: f64, lang: Lang) -> NicheText {
+    let w = match lang {
+        Lang::Ru => &RU,
+        Lang::En => &EN,
+    };
+    NicheText {
+        stage: stage_title(w, n.stage),
+        reasons: reasons(n, w, lang),
+        investment: investment_text(n, intensity, w, lang),
+    }
+}
+
 fn roles(a: &Analysis) -> std::collections::BTreeMap<String, crate::study::Role> {
     a.chain.iter().map(|m| (m.id.clone(), m.role)).collect()
 }

@@ -7,6 +7,7 @@ pub mod human;
 pub mod investment;
 pub mod json;
 pub mod markdown;
+pub mod proposal;
 mod sections;
 pub mod whatif;
 pub mod xlsx;
@@ -37,7 +38,7 @@ pub enum Format {
     Json,
     /// report.md
     Md,
-    /// report.html (with the charts inline)
+    /// report.html (with the charts inline) and proposals/<rank>-<product>.html
     Html,
     /// charts/*.svg and charts/*.png
     Charts,
@@ -82,6 +83,8 @@ pub fn render(a: &Analysis, lang: Lang, formats: &[Format]) -> Result<crate::out
                 })
                 .collect();
             files.push(("report.html".to_string(), html::render(a, lang, &figures)));
+            // The proposals are pages of the HTML report, linked from it.
+            files.extend(proposal::render_all(a, lang));
         }
         if has(Format::Charts) {
             for c in charts {
