@@ -525,7 +525,10 @@ fn support_csv(sheets: &[Sheet]) -> String {
 #[test]
 fn the_support_sheet_and_finance_keys_replace_the_defaults() {
     let default = support_csv(&sample_sheets());
-    assert!(default.contains(",pp41,") && default.contains(",pp1119,"), "{default}");
+    assert!(
+        default.contains(",pp41,") && default.contains(",pp1119,"),
+        "{default}"
+    );
     let mut sheets = sample_sheets();
     sheet(&mut sheets, "study")
         .rows
@@ -572,11 +575,17 @@ fn support_sheet_mistakes_are_named_by_row_and_letter() {
             vec![t("a"), t("B"), V::Num(1e6), V::Blank, V::Blank, V::Blank],
         ]))
     });
-    assert_names(&stderr, "bad.xlsx[support]:3:A: support.id \"a\": the programme id is repeated (first in row 2)");
+    assert_names(
+        &stderr,
+        "bad.xlsx[support]:3:A: support.id \"a\": the programme id is repeated (first in row 2)",
+    );
     let stderr = check_bad(|s| {
         sheet(s, "study")
             .rows
             .push(vec![t("finance.loan_years"), V::Num(2.5)]);
     });
-    assert_names(&stderr, "bad.xlsx[study]:14:B: finance.loan_years \"2.5\": expected a whole number of years");
+    assert_names(
+        &stderr,
+        "bad.xlsx[study]:14:B: finance.loan_years \"2.5\": expected a whole number of years",
+    );
 }

@@ -175,7 +175,13 @@ mod tests {
     #[test]
     fn default_programmes_on_the_default_finance() {
         // I = 1e9: interest_total = 0.7 * 1e9 * 0.12 * 6 / 2 = 252e6.
-        let s = estimate(1e9, 2e9, &Finance::default(), &default_programmes(), Status::Pass);
+        let s = estimate(
+            1e9,
+            2e9,
+            &Finance::default(),
+            &default_programmes(),
+            Status::Pass,
+        );
         assert!((s.interest_total - 252e6).abs() < 1e-3);
         let pp41 = &s.programmes[0];
         assert_eq!(pp41.programme, "pp41");
@@ -219,7 +225,10 @@ mod tests {
 
     #[test]
     fn the_three_eligibilities() {
-        let p = [programme("r", 1e9, 1.0, 0.0, true), programme("free", 1e3, 1.0, 0.0, false)];
+        let p = [
+            programme("r", 1e9, 1.0, 0.0, true),
+            programme("free", 1e3, 1.0, 0.0, false),
+        ];
         let f = Finance::default();
         let pass = estimate(1e8, 1e8, &f, &p, Status::Pass);
         assert_eq!(pass.programmes[0].eligibility, Eligibility::Eligible);
@@ -251,7 +260,13 @@ mod tests {
 
     #[test]
     fn the_potential_programme_when_nothing_is_eligible() {
-        let s = estimate(1e8, 1e8, &Finance::default(), &default_programmes(), Status::Fail);
+        let s = estimate(
+            1e8,
+            1e8,
+            &Finance::default(),
+            &default_programmes(),
+            Status::Fail,
+        );
         assert!(s.chosen().is_none());
         let p = s.potential().unwrap();
         assert_eq!(p.programme, "pp41");

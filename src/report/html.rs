@@ -115,7 +115,10 @@ fn proposal_links(a: &Analysis, lang: Lang) -> String {
         Lang::Ru => "Инвестиционные предложения (по странице на нишу, для печати на A4)",
         Lang::En => "Investment proposals (one printable A4 page per niche)",
     };
-    let mut o = format!("<nav class=\"proposals\"><h3>{}</h3>\n<ul>\n", escape(title));
+    let mut o = format!(
+        "<nav class=\"proposals\"><h3>{}</h3>\n<ul>\n",
+        escape(title)
+    );
     for n in &a.niches {
         let _ = writeln!(
             o,

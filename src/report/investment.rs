@@ -109,7 +109,11 @@ pub fn amount_text(a: &Analysis, s: &ProgrammeEstimate, lang: Lang) -> String {
         .find(|p| p.id == s.programme)
         .map(|p| p.cap_rub);
     let (interest, equipment, capped) = match lang {
-        Lang::Ru => ("возмещение процентов", "оборудование", "ограничено пределом"),
+        Lang::Ru => (
+            "возмещение процентов",
+            "оборудование",
+            "ограничено пределом",
+        ),
         Lang::En => ("interest", "equipment", "capped at"),
     };
     let mut t = format!(
@@ -198,7 +202,11 @@ fn yes_no(b: bool, lang: Lang) -> &'static str {
 pub fn assumptions(o: &mut String, a: &Analysis, lang: Lang) {
     let f = &a.study.finance;
     let ru = lang == Lang::Ru;
-    let title = if ru { "Допущения" } else { "Assumptions" };
+    let title = if ru {
+        "Допущения"
+    } else {
+        "Assumptions"
+    };
     let _ = writeln!(o, "## {title}\n");
     let items: [(&str, String); 5] = if ru {
         [

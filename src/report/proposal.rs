@@ -303,7 +303,7 @@ mod tests {
                 assert!(!html.contains("<u>"), "{name}");
                 assert!(html.contains("default-src 'none'"), "{name}");
                 // The names are shown, as text.
-                assert!(html.contains("&lt;") , "{name}");
+                assert!(html.contains("&lt;"), "{name}");
             }
         }
     }

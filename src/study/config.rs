@@ -392,11 +392,22 @@ pub fn parse(text: &str, shown: &str, problems: &mut Vec<Problem>) -> Option<Stu
 type At<'a> = dyn Fn(std::ops::Range<usize>, &str, &str, &str) -> Problem + 'a;
 
 /// A share-like setting: finite and within `0..=1`.
-fn unit_share(v: Option<Spanned<f64>>, key: &str, default: f64, at: &At, problems: &mut Vec<Problem>) -> f64 {
+fn unit_share(
+    v: Option<Spanned<f64>>,
+    key: &str,
+    default: f64,
+    at: &At,
+    problems: &mut Vec<Problem>,
+) -> f64 {
     let Some(s) = v else { return default };
     let x = *s.get_ref();
     if !(0.0..=1.0).contains(&x) {
-        problems.push(at(s.span(), key, &x.to_string(), "expected a number from 0 to 1"));
+        problems.push(at(
+            s.span(),
+            key,
+            &x.to_string(),
+            "expected a number from 0 to 1",
+        ));
     }
     x
 }
@@ -424,7 +435,13 @@ fn finance(raw: Option<RawFinance>, at: &At, problems: &mut Vec<Problem>) -> Fin
         }
     };
     Finance {
-        loan_share: unit_share(f.loan_share, "finance.loan_share", d.loan_share, at, problems),
+        loan_share: unit_share(
+            f.loan_share,
+            "finance.loan_share",
+            d.loan_share,
+            at,
+            problems,
+        ),
         loan_rate: unit_share(f.loan_rate, "finance.loan_rate", d.loan_rate, at, problems),
         loan_years,
         equipment_share: unit_share(
@@ -461,7 +478,9 @@ fn programmes(list: Vec<RawProgramme>, at: &At, problems: &mut Vec<Problem>) -> 
                 p.id.span(),
                 "support.id",
                 &id,
-                &format!("the programme id is repeated (first at line {first}); expected a unique id"),
+                &format!(
+                    "the programme id is repeated (first at line {first}); expected a unique id"
+                ),
             ));
         } else {
             let line = at(p.id.span(), "", "", "").line.unwrap_or(0);
@@ -469,7 +488,12 @@ fn programmes(list: Vec<RawProgramme>, at: &At, problems: &mut Vec<Problem>) -> 
         }
         let name = p.name.get_ref().trim().to_string();
         if name.is_empty() {
-            problems.push(at(p.name.span(), "support.name", "", "the programme name is empty"));
+            problems.push(at(
+                p.name.span(),
+                "support.name",
+                "",
+                "the programme name is empty",
+            ));
         }
         let cap = *p.cap_rub.get_ref();
         if !cap.is_finite() || cap <= 0.0 {

@@ -576,7 +576,10 @@ fn support_lines(
         return;
     }
     for row in &t.rows {
-        let first = t.cell(row, 0).map(|c| c.column.to_string()).unwrap_or_default();
+        let first = t
+            .cell(row, 0)
+            .map(|c| c.column.to_string())
+            .unwrap_or_default();
         lines.push((
             "[[\"support\"]]".into(),
             Some(Origin {
