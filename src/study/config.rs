@@ -408,6 +408,14 @@ fn unit_share(
             &x.to_string(),
             "expected a number from 0 to 1",
         ));
+    } else if x != 0.0 && x < 1e-9 {
+        // As for every input number (Hardening): a subnormal margin would make paybacks infinite.
+        problems.push(at(
+            s.span(),
+            key,
+            &x.to_string(),
+            "too small; expected 0 or a number from 1e-9 to 1",
+        ));
     }
     x
 }
@@ -635,6 +643,7 @@ mod finance_tests {
             ("[finance]\nloan_share = 1.5\n", 5, "from 0 to 1"),
             ("[finance]\nloan_rate = -0.1\n", 5, "from 0 to 1"),
             ("[finance]\noperating_margin = nan\n", 5, "from 0 to 1"),
+            ("[finance]\noperating_margin = 1e-300\n", 5, "too small"),
             ("[finance]\nloan_term = 5\n", 5, "unknown field"),
             ("[[support]]\nid = \"a\"\nname = \"A\"\ncap_rub = 0\n", 7, "> 0"),
             ("[[support]]\nid = \"a\"\nname = \"A\"\ncap_rub = -1\n", 7, "> 0"),
