@@ -886,9 +886,39 @@ fn readme_sheet(ws: &mut Worksheet, f: &Formats) -> Result<()> {
             s.help,
         )?;
     }
+    ws.write_with_format(r, 0, "support", &f.bold).map_err(xe)?;
+    ws.merge_range(
+        r,
+        1,
+        r,
+        3,
+        "Лист support (необязательный): меры государственной поддержки, по строке на программу. \
+         В шаблоне — две программы по умолчанию (ПП РФ № 41 и № 1119); без листа действуют они же, \
+         лист только с заголовками — без программ.",
+        &f.bold,
+    )
+    .map_err(xe)?;
+    r += 1;
+    for (col, req, help) in SUPPORT_HELP {
+        ws.write(r, 0, "support").map_err(xe)?;
+        ws.write(r, 1, col).map_err(xe)?;
+        ws.write_with_format(r, 2, req, &f.wrap).map_err(xe)?;
+        ws.write_with_format(r, 3, help, &f.wrap).map_err(xe)?;
+        r += 1;
+    }
     ws.set_freeze_panes(1, 0).map_err(xe)?;
     Ok(())
 }
+
+/// The columns of the `support` sheet: (name, required, what to write).
+const SUPPORT_HELP: [(&str, &str, &str); 6] = [
+    ("id", YES, "Код программы: латинские буквы, цифры, «_», «.», «-»; не повторяется (programme id, unique)."),
+    ("name", YES, "Название программы (programme name)."),
+    ("cap_rub", YES, "Наибольшая сумма поддержки на один проект, руб., больше 0 (most the programme pays for one project)."),
+    ("interest_coverage", NO, "Доля возмещаемых процентов по кредиту, от 0 до 1; пусто — 0 (share of the credit interest reimbursed)."),
+    ("equipment_coverage", NO, "Доля возмещаемой стоимости оборудования, от 0 до 1; пусто — 0 (share of the equipment's cost reimbursed)."),
+    ("requires_registry", NO, "Только для кластеров, соответствующих требованиям реестра: да/нет; пусто — да (only for a cluster in the registry)."),
+];
 
 fn sheet_title(t: &Table) -> String {
     if t.required {
