@@ -3,8 +3,9 @@
 
 Generates random *valid* study folders with adversarial features (exact thresholds, ties,
 zero flows, several years, cycles, duplicate rows, byte-order vs case-insensitive ids, ...),
-runs the Rust binary and the Python reference on each, and compares needs.csv and niches.csv
-row by row. Numeric cells are compared with a relative tolerance of 1e-12 (absolute 1e-9);
+runs the Rust binary and the Python reference on each, and compares needs.csv, niches.csv and
+support.csv row by row (niches.csv by the reference's column names, in their order, so that
+columns the reference does not compute may sit between them). Numeric cells are compared with a relative tolerance of 1e-12 (absolute 1e-9);
 all other cells as strings.
 
     python3 scripts/crosscheck.py [--n 200] [--seed 1] [--bin target/debug/nichegraph]
@@ -50,9 +51,11 @@ NUMERIC_COLUMNS = {
     "niches.csv": {
         "rank", "stage", "demand_qty", "demand_rub", "import_share", "cost_premium",
         "addressable_qty", "addressable_rub", "investment_rub", "downstream_final_rub",
+        "support_rub", "payback_years", "payback_with_support_years",
     },
     "shared_niches.csv": {"addressable_qty", "addressable_rub", "investment_rub"},
     "supply_matches.csv": {"rank", "supplied_rub"},
+    "support.csv": {"rank", "interest_rub", "equipment_rub", "amount_rub"},
 }
 # Product codes for portfolio batches: "20 16 40" and "20.16.40" are different keys (only spaces
 # are removed), "2841 61 000 0" and "2841610000" the same.
@@ -157,6 +160,7 @@ class Gen:
             "min_demand_rub": r.choice([0.0, 0.0, 100.0, 1000.0, 1e6, 5000.5]),
         }
         self.capital_intensity = r.choice([1.0, 0.5, 2.5, 0.0, 1.0])
+        self.investment_case()
 
         # participants
         n_part = r.randint(2, 8)
@@ -275,6 +279,68 @@ class Gen:
                     used.add((cons, prod["id"], param))
                     self.specs.append(self.spec_row(cons, prod["id"], param))
         return self.render()
+
+    def investment_case(self):
+        """[finance], [[support]] and lowered registry counts (so that eligibility varies)."""
+        r = self.rng
+        self.finance = {}
+        if r.random() < 0.6:
+            for key, choices in [("loan_share", [0.0, 0.5, 0.7, 1.0]),
+                                 ("loan_rate", [0.0, 0.12, 0.085, 1.0]),
+                                 ("loan_years", [1, 5, 7, 30]),
+                                 ("equipment_share", [0.0, 0.6, 0.33, 1.0]),
+                                 ("operating_margin", [0.0, 0.15, 0.07, 1.0])]:
+                if r.random() < 0.6:
+                    self.finance[key] = r.choice(choices)
+        self.support = None  # the default programmes
+        mode = r.choice(["default", "default", "none", "custom"])
+        if mode == "none":
+            self.support = []
+        elif mode == "custom":
+            # Ids where byte order and case-insensitive order disagree; equal amounts tie.
+            self.support = []
+            for pid in r.sample(["b", "B", "a", "A_1", "pp41"], r.randint(1, 4)):
+                prog = {"id": pid, "name": f"Программа «{pid}», ред. 2",
+                        "cap_rub": r.choice([1.0, 1e6, 5e8, 1e9, 1e15])}
+                if r.random() < 0.8:
+                    prog["interest_coverage"] = r.choice([0.0, 0.7, 1.0, 0.5])
+                if r.random() < 0.8:
+                    prog["equipment_coverage"] = r.choice([0.0, 0.15, 1.0])
+                if r.random() < 0.6:
+                    prog["requires_registry"] = r.choice([True, False])
+                self.support.append(prog)
+        # Lenient registry thresholds, so that compliance passes or is unknown in some studies.
+        self.compliance_counts = {}
+        if r.random() < 0.6:
+            for key in ("industrial_count_min", "final_producer_min", "education_min",
+                        "infrastructure_objects_min"):
+                self.compliance_counts[key] = r.choice([0, 0, 1])
+            for key in ("governance_share_min", "hp_jobs_share_min", "supplier_share_min",
+                        "cooperation_share_min"):
+                if r.random() < 0.8:
+                    self.compliance_counts[key] = r.choice([0.0, 0.0, 0.1])
+        self.features.append(f"support:{mode}")
+
+    def investment_lines(self) -> list[str]:
+        lines = []
+        if self.support == []:
+            lines.append("support = []")
+        if self.finance:
+            lines += ["", "[finance]"]
+            for k, v in self.finance.items():
+                lines.append(f"{k} = {v}" if isinstance(v, int) else f"{k} = {repr(float(v))}")
+        if self.compliance_counts:
+            lines += ["", "[compliance]"]
+            lines += [f"{k} = {v!r}" for k, v in self.compliance_counts.items()]
+        for prog in self.support or []:
+            lines += ["", "[[support]]", f'id = "{prog["id"]}"', f'name = "{prog["name"]}"',
+                      f"cap_rub = {repr(float(prog['cap_rub']))}"]
+            for k in ("interest_coverage", "equipment_coverage"):
+                if k in prog:
+                    lines.append(f"{k} = {repr(float(prog[k]))}")
+            if "requires_registry" in prog:
+                lines.append(f"requires_registry = {str(prog['requires_registry']).lower()}")
+        return lines
 
     # supplier helpers ----------------------------------------------------
     def random_supplier(self, consumer: str, kinds=("cluster", "import", "domestic")) -> str | None:
@@ -482,6 +548,10 @@ class Gen:
                 lines.append(f"{k} = {repr(float(v))}")
         if self.capital_intensity != 1.0 or r.random() < 0.5:
             lines += ["", "[investment]", f"capital_intensity = {repr(self.capital_intensity)}"]
+        # `support = []` is a top-level key: it must come before any table.
+        extra = self.investment_lines()
+        top = [x for x in extra if x == "support = []"]
+        lines = lines[:3] + top + lines[3:] + [x for x in extra if x != "support = []"]
         files["study.toml"] = "\n".join(lines) + "\n"
 
         pcols = ["id", "name", "region", "role", "stage"]
@@ -544,6 +614,13 @@ def compare(seed: int, fname: str, rust_path: str, ref_path: str, stats: dict) -
         return [f"seed {seed}: {fname}: missing in Rust output"]
     rh, rrows = read_rows(rust_path)
     ph, prows = read_rows(ref_path)
+    if fname == "niches.csv":
+        # Compare the reference's columns by name; in the same order in both files.
+        where = [rh.index(c) if c in rh else -1 for c in ph]
+        if -1 in where or where != sorted(where):
+            return [f"seed {seed}: {fname}: header differs: rust={rh} ref={ph}"]
+        rrows = [[row[i] if i < len(row) else "" for i in where] for row in rrows]
+        rh = ph
     if rh != ph:
         return [f"seed {seed}: {fname}: header differs: rust={rh} ref={ph}"]
     if len(rrows) != len(prows):
@@ -596,7 +673,7 @@ def run_one(seed: int, binary: str, stats: dict, verbose: bool) -> list[str]:
             problems.append(f"seed {seed}: nichegraph failed (exit {rp.returncode}): "
                             f"{(rp.stderr or rp.stdout).strip()[:2000]}")
         if not problems:
-            for fname in ("needs.csv", "niches.csv"):
+            for fname in ("needs.csv", "niches.csv", "support.csv"):
                 problems += compare(seed, fname, os.path.join(rust_out, gen.study_id, fname),
                                     os.path.join(ref_out, fname), stats)
         if problems:

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Independent reference implementation of needs.csv and niches.csv (SPEC.md v1).
+"""Independent reference implementation of needs.csv and niches.csv (SPEC.md v1), with the
+investment case of v2: support.csv and the support columns of niches.csv.
 
 Usage: python3 scripts/spec_reference.py STUDY_DIR OUT_DIR
 
-Reads a *valid* study folder and writes OUT_DIR/needs.csv and OUT_DIR/niches.csv
-with exactly the SPEC's columns. Written from /work/shared/SPEC.md alone, without
+Reads a *valid* study folder and writes OUT_DIR/needs.csv, OUT_DIR/niches.csv and
+OUT_DIR/support.csv with exactly the SPEC's columns. Written from /work/shared/SPEC.md alone, without
 looking at the Rust sources, so that scripts/crosscheck.py can compare the two.
 Only light validation is done: the input is assumed to pass `nichegraph check`.
 
@@ -32,6 +33,32 @@ NICHES_COLUMNS = [
     "addressable_rub", "investment_rub", "investment_basis", "key_consumers",
     "regions", "downstream_final_rub",
 ]
+# v2, the investment case: appended to niches.csv (the outlook columns come before these in the
+# SPEC; they are compared by name, so this file lists only what it computes).
+SUPPORT_NICHE_COLUMNS = [
+    "support_programme", "support_rub", "payback_years", "payback_with_support_years",
+]
+SUPPORT_COLUMNS = [
+    "rank", "product", "programme", "programme_name", "eligibility", "interest_rub",
+    "equipment_rub", "amount_rub",
+]
+FINANCE_DEFAULTS = {
+    "loan_share": 0.7, "loan_rate": 0.12, "loan_years": 5, "equipment_share": 0.6,
+    "operating_margin": 0.15,
+}
+DEFAULT_PROGRAMMES = [
+    {"id": "pp41", "name": "ПП РФ № 41 от 28.01.2016", "cap_rub": 500_000_000.0,
+     "interest_coverage": 0.7, "equipment_coverage": 0.15, "requires_registry": True},
+    {"id": "pp1119", "name": "ПП РФ № 1119 (новая редакция)", "cap_rub": 1_000_000_000.0,
+     "interest_coverage": 1.0, "equipment_coverage": 0.0, "requires_registry": True},
+]
+# Registry thresholds (Decree 779) that a study may change in [compliance]; the share of
+# participants allowed below the cooperation share stays 30 % here.
+COUNT_DEFAULTS = {"industrial_count_min": 10, "final_producer_min": 1, "education_min": 1,
+                  "infrastructure_objects_min": 2, "governance_share_min": 0.5,
+                  "hp_jobs_share_min": 0.5, "supplier_share_min": 0.05,
+                  "cooperation_share_min": 0.20}
+BOOL_TRUE = {"true", "1", "yes", "да"}
 
 CRITERIA_DEFAULTS = {
     "import_share_min": 0.70,
@@ -166,6 +193,7 @@ def load_study(study_dir: str):
 
     participants = {}
     prows, _ = read_csv(os.path.join(study_dir, "participants.csv"))
+    has_governance = "in_governance" in _
     for r in prows:
         participants[r["id"]] = {
             "id": r["id"],
@@ -173,6 +201,9 @@ def load_study(study_dir: str):
             "region": r["region"],
             "role": r["role"],
             "output_rub": num(r.get("output_rub")),
+            "employees": integer(r.get("employees")),
+            "hp_jobs": integer(r.get("hp_jobs")),
+            "in_governance": (r.get("in_governance") or "").lower() in BOOL_TRUE,
         }
 
     products = {}
@@ -229,7 +260,133 @@ def load_study(study_dir: str):
                 "available": num(r.get("available")),
             })
 
-    return study, criteria, investment, participants, products, flows, specs
+    finance = dict(FINANCE_DEFAULTS)
+    finance.update(study.get("finance", {}))
+    programmes = []
+    for p in study.get("support", DEFAULT_PROGRAMMES):
+        programmes.append({
+            "id": p["id"], "name": p["name"].strip(), "cap_rub": float(p["cap_rub"]),
+            "interest_coverage": float(p.get("interest_coverage", 0.0)),
+            "equipment_coverage": float(p.get("equipment_coverage", 0.0)),
+            "requires_registry": bool(p.get("requires_registry", True)),
+        })
+    counts = dict(COUNT_DEFAULTS)
+    counts.update({k: v for k, v in study.get("compliance", {}).items() if k in COUNT_DEFAULTS})
+    extra = {"finance": finance, "programmes": programmes, "counts": counts,
+             "has_governance": has_governance}
+    return study, criteria, investment, participants, products, flows, specs, extra
+
+
+def registry_overall(participants, agg, counts, has_governance) -> str:
+    """Compliance `overall` (SPEC v1, Registry compliance), default shares and thresholds."""
+    sales: dict[str, float] = {}
+    purchases: dict[str, float] = {}
+    cluster_purchases: dict[str, float] = {}
+    for (s, c, _p), a in agg.items():
+        purchases[c] = purchases.get(c, 0.0) + a["value"]
+        if supplier_kind(s) == "cluster":
+            sales[s] = sales.get(s, 0.0) + a["value"]
+            cluster_purchases[c] = cluster_purchases.get(c, 0.0) + a["value"]
+    ps = list(participants.values())
+    roles = [p["role"] for p in ps]
+    statuses = []
+
+    def at_least(n, m):
+        statuses.append("pass" if n >= m else "fail")
+
+    at_least(sum(r in ("industrial", "final_producer") for r in roles), counts["industrial_count_min"])
+    at_least(roles.count("final_producer"), counts["final_producer_min"])
+    at_least(roles.count("education"), counts["education_min"])
+    at_least(roles.count("infrastructure"), counts["infrastructure_objects_min"])
+    # governance
+    if not has_governance:
+        statuses.append("unknown")
+    else:
+        others = [p for p in ps if p["role"] != "specialized_org"]
+        share = sum(p["in_governance"] for p in others) / len(others) if others else 0.0
+        statuses.append("pass" if share >= counts["governance_share_min"] else "fail")
+    # hp_jobs
+    both = [p for p in ps if p["employees"] is not None and p["hp_jobs"] is not None]
+    if not both:
+        statuses.append("unknown")
+    else:
+        emp = sum(p["employees"] for p in both)
+        share = sum(p["hp_jobs"] for p in both) / emp if emp else 0.0
+        statuses.append("pass" if share >= counts["hp_jobs_share_min"] else "fail")
+    industrial = [p for p in ps if p["role"] == "industrial"]
+    finals = [p for p in ps if p["role"] == "final_producer"]
+
+    def own_share(num_, den):
+        return num_ / den if den > 0 else 0.0
+
+    # supplier_share_each
+    if any(p["output_rub"] is None for p in industrial):
+        statuses.append("unknown")
+    else:
+        below = sum(own_share(sales.get(p["id"], 0.0), p["output_rub"]) < counts["supplier_share_min"]
+                    for p in industrial)
+        statuses.append("pass" if below == 0 else "fail")
+    # cooperation
+    c = counts["cooperation_share_min"]
+    a_known = all(p["output_rub"] is not None for p in industrial)
+    a_pass = False
+    if a_known and industrial:
+        total = sum(p["output_rub"] for p in industrial)
+        if total > 0:
+            a = sum(sales.get(p["id"], 0.0) for p in industrial) / total
+            below = sum(own_share(sales.get(p["id"], 0.0), p["output_rub"]) < c for p in industrial)
+            a_pass = a >= c and below * 10 <= len(industrial) * 3
+    b_pass = False
+    if finals:
+        total = sum(purchases.get(p["id"], 0.0) for p in finals)
+        b = sum(cluster_purchases.get(p["id"], 0.0) for p in finals) / total if total > 0 else 0.0
+        below = sum(own_share(cluster_purchases.get(p["id"], 0.0), purchases.get(p["id"], 0.0)) < c
+                    for p in finals)
+        b_pass = b >= c and below * 10 <= len(finals) * 3
+    if a_pass or b_pass:
+        statuses.append("pass")
+    elif not a_known:
+        statuses.append("unknown")
+    else:
+        statuses.append("fail")
+    if "fail" in statuses:
+        return "fail"
+    if "unknown" in statuses:
+        return "unknown"
+    return "pass"
+
+
+def investment_case(niche, finance, programmes, overall):
+    """support.csv rows and the niche's support columns (SPEC v2, the investment case)."""
+    i = niche["investment_rub"]
+    interest_total = (finance["loan_share"] * i * finance["loan_rate"]
+                      * (finance["loan_years"] + 1) / 2)
+    rows = []
+    for p in programmes:
+        interest = p["interest_coverage"] * interest_total
+        equipment = p["equipment_coverage"] * finance["equipment_share"] * i
+        if not p["requires_registry"] or overall == "pass":
+            elig = "eligible"
+        elif overall == "unknown":
+            elig = "unconfirmed"
+        else:
+            elig = "not_eligible"
+        rows.append({"rank": niche["rank"], "product": niche["product"], "programme": p["id"],
+                     "programme_name": p["name"], "eligibility": elig, "interest_rub": interest,
+                     "equipment_rub": equipment, "amount_rub": min(p["cap_rub"], interest + equipment)})
+    chosen = None
+    for elig in ("eligible", "unconfirmed"):
+        cands = [r for r in rows if r["eligibility"] == elig and r["amount_rub"] > 0]
+        if cands:
+            chosen = sorted(cands, key=lambda r: (-r["amount_rub"], r["programme"].encode()))[0]
+            break
+    support = chosen["amount_rub"] if chosen else 0.0
+    profit = niche["addressable_rub"] * finance["operating_margin"]
+    niche["support_programme"] = chosen["programme"] if chosen else ""
+    niche["support_rub"] = support
+    niche["payback_years"] = None if profit == 0 else i / profit
+    niche["payback_with_support_years"] = None if profit == 0 else max(0.0, i - support) / profit
+    return rows
 
 
 def spec_is_gap(s) -> bool:
@@ -246,7 +403,7 @@ def spec_is_gap(s) -> bool:
 # ---------------------------------------------------------------- analysis
 
 def analyze(study_dir: str):
-    study, criteria, investment, participants, products, flows, specs = load_study(study_dir)
+    study, criteria, investment, participants, products, flows, specs, extra = load_study(study_dir)
 
     # Aggregate duplicate (supplier, consumer, product): values sorted ascending, then summed.
     groups: dict[tuple[str, str, str], list] = {}
@@ -408,7 +565,11 @@ def analyze(study_dir: str):
     niches.sort(key=lambda n: (-n["addressable_rub"], n["product"].encode()))
     for i, n in enumerate(niches, start=1):
         n["rank"] = i
-    return needs, niches
+    overall = registry_overall(participants, agg, extra["counts"], extra["has_governance"])
+    support = []
+    for n in niches:
+        support += investment_case(n, extra["finance"], extra["programmes"], overall)
+    return needs, niches, support
 
 
 def write_csv(path: str, columns: list[str], rows: list[dict]) -> None:
@@ -425,13 +586,14 @@ def main(argv: list[str]) -> int:
         return 2
     study_dir, out_dir = argv[1], argv[2]
     try:
-        needs, niches = analyze(study_dir)
+        needs, niches, support = analyze(study_dir)
     except (StudyError, KeyError, ValueError) as e:
         print(f"spec_reference: invalid study: {e!r}", file=sys.stderr)
         return 65
     os.makedirs(out_dir, exist_ok=True)
     write_csv(os.path.join(out_dir, "needs.csv"), NEEDS_COLUMNS, needs)
-    write_csv(os.path.join(out_dir, "niches.csv"), NICHES_COLUMNS, niches)
+    write_csv(os.path.join(out_dir, "niches.csv"), NICHES_COLUMNS + SUPPORT_NICHE_COLUMNS, niches)
+    write_csv(os.path.join(out_dir, "support.csv"), SUPPORT_COLUMNS, support)
     return 0
 
 

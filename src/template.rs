@@ -505,6 +505,7 @@ fn settings() -> Vec<Setting> {
     let c = Criteria::default();
     let i = Investment::default();
     let k = ComplianceThresholds::default();
+    let fin = crate::study::config::Finance::default();
     let s = |table, key, default, help| Setting {
         table,
         key,
@@ -541,10 +542,45 @@ fn settings() -> Vec<Setting> {
           "Доля кооперации: продажи участникам в выпуске промышленных участников или закупки у участников в закупках конечных производителей, не меньше этой (minimum cooperation share)."),
         s("compliance", "cooperation_below_max", F(k.cooperation_below_max),
           "Наибольшая доля участников, у которых кооперация по отдельности ниже порога (maximum share of participants below the cooperation share)."),
+        s("finance", "loan_share", F(fin.loan_share),
+          "Доля инвестиций, финансируемая кредитом, от 0 до 1 (share of the investment financed by credit)."),
+        s("finance", "loan_rate", F(fin.loan_rate),
+          "Годовая ставка по кредиту, от 0 до 1 (annual interest rate)."),
+        s("finance", "loan_years", U(u64::from(fin.loan_years)),
+          "Срок кредита, целое число лет от 1 до 30; основной долг гасится равными ежегодными долями (credit term in whole years, 1..30)."),
+        s("finance", "equipment_share", F(fin.equipment_share),
+          "Доля инвестиций, приходящаяся на оборудование, от 0 до 1 (share of the investment spent on equipment)."),
+        s("finance", "operating_margin", F(fin.operating_margin),
+          "Операционная прибыль на рубль продаж ниши, от 0 до 1; по ней считается срок окупаемости (operating profit per rub of sales, for the payback)."),
     ]
 }
 
-const TABLE_HELP: [(&str, &str); 3] = [
+/// The default support programmes as commented `[[support]]` tables of study.toml.
+fn support_comment() -> String {
+    let mut t = String::from(
+        "\n# Меры государственной поддержки (state support programmes). Без таблиц [[support]]\n\
+         # действуют две программы ниже; свои таблицы заменяют их, а пустой массив support в начале\n\
+         # файла (до первой таблицы) означает «без программ». cap_rub — наибольшая сумма на проект;\n\
+         # interest_coverage и equipment_coverage — доли возмещения процентов и стоимости\n\
+         # оборудования (0..1, по умолчанию 0); requires_registry — только для кластеров из\n\
+         # реестра (по умолчанию true).\n\
+         # (Without [[support]] tables these two programmes apply; your own tables replace them.)\n",
+    );
+    for p in crate::study::config::default_programmes() {
+        t.push_str(&format!(
+            "#\n# [[support]]\n# id = \"{}\"\n# name = \"{}\"\n# cap_rub = {}\n# interest_coverage = {}\n# equipment_coverage = {}\n# requires_registry = {}\n",
+            p.id,
+            p.name,
+            Def::F(p.cap_rub),
+            Def::F(p.interest_coverage),
+            Def::F(p.equipment_coverage),
+            p.requires_registry
+        ));
+    }
+    t
+}
+
+const TABLE_HELP: [(&str, &str); 4] = [
     ("criteria", "Критерии инвестиционных ниш (niche criteria)."),
     (
         "investment",
@@ -553,6 +589,10 @@ const TABLE_HELP: [(&str, &str); 3] = [
     (
         "compliance",
         "Пороги требований к кластерам для реестра (registry thresholds, Decree 779).",
+    ),
+    (
+        "finance",
+        "Финансирование проекта ниши: кредит, оборудование, прибыль — для мер поддержки и срока окупаемости (project finance, for support and payback).",
     ),
 ];
 
@@ -604,6 +644,7 @@ fn study_toml() -> String {
             t.push_str(&format!("# {} = {}\n", s.key, s.default));
         }
     }
+    t.push_str(&support_comment());
     t
 }
 
@@ -755,7 +796,42 @@ fn workbook_bytes() -> Result<Vec<u8>> {
         let ws = wb.add_worksheet();
         table_sheet(ws, &f, t)?;
     }
+    let ws = wb.add_worksheet();
+    support_sheet(ws, &f)?;
     wb.save_to_buffer().map_err(xe)
+}
+
+/// The optional `support` sheet with the default programmes: as it stands it changes nothing;
+/// deleting it keeps the same programmes, and a header without rows means none.
+fn support_sheet(ws: &mut Worksheet, f: &Formats) -> Result<()> {
+    ws.set_name("support").map_err(xe)?;
+    let head = [
+        ("id", 12.0),
+        ("name", 36.0),
+        ("cap_rub", 16.0),
+        ("interest_coverage", 18.0),
+        ("equipment_coverage", 19.0),
+        ("requires_registry", 17.0),
+    ];
+    for (c, (name, width)) in head.iter().enumerate() {
+        ws.set_column_width(c as u16, *width).map_err(xe)?;
+        ws.write_with_format(0, c as u16, *name, &f.header)
+            .map_err(xe)?;
+    }
+    for (r, p) in crate::study::config::default_programmes()
+        .iter()
+        .enumerate()
+    {
+        let r = r as u32 + 1;
+        ws.write(r, 0, &p.id).map_err(xe)?;
+        ws.write(r, 1, &p.name).map_err(xe)?;
+        ws.write(r, 2, p.cap_rub).map_err(xe)?;
+        ws.write(r, 3, p.interest_coverage).map_err(xe)?;
+        ws.write(r, 4, p.equipment_coverage).map_err(xe)?;
+        ws.write(r, 5, p.requires_registry).map_err(xe)?;
+    }
+    ws.set_freeze_panes(1, 0).map_err(xe)?;
+    Ok(())
 }
 
 fn readme_sheet(ws: &mut Worksheet, f: &Formats) -> Result<()> {
@@ -845,9 +921,39 @@ fn readme_sheet(ws: &mut Worksheet, f: &Formats) -> Result<()> {
             s.help,
         )?;
     }
+    ws.write_with_format(r, 0, "support", &f.bold).map_err(xe)?;
+    ws.merge_range(
+        r,
+        1,
+        r,
+        3,
+        "Лист support (необязательный): меры государственной поддержки, по строке на программу. \
+         В шаблоне — две программы по умолчанию (ПП РФ № 41 и № 1119); без листа действуют они же, \
+         лист только с заголовками — без программ.",
+        &f.bold,
+    )
+    .map_err(xe)?;
+    r += 1;
+    for (col, req, help) in SUPPORT_HELP {
+        ws.write(r, 0, "support").map_err(xe)?;
+        ws.write(r, 1, col).map_err(xe)?;
+        ws.write_with_format(r, 2, req, &f.wrap).map_err(xe)?;
+        ws.write_with_format(r, 3, help, &f.wrap).map_err(xe)?;
+        r += 1;
+    }
     ws.set_freeze_panes(1, 0).map_err(xe)?;
     Ok(())
 }
+
+/// The columns of the `support` sheet: (name, required, what to write).
+const SUPPORT_HELP: [(&str, &str, &str); 6] = [
+    ("id", YES, "Код программы: латинские буквы, цифры, «_», «.», «-»; не повторяется (programme id, unique)."),
+    ("name", YES, "Название программы (programme name)."),
+    ("cap_rub", YES, "Наибольшая сумма поддержки на один проект, руб., больше 0 (most the programme pays for one project)."),
+    ("interest_coverage", NO, "Доля возмещаемых процентов по кредиту, от 0 до 1; пусто — 0 (share of the credit interest reimbursed)."),
+    ("equipment_coverage", NO, "Доля возмещаемой стоимости оборудования, от 0 до 1; пусто — 0 (share of the equipment's cost reimbursed)."),
+    ("requires_registry", NO, "Только для кластеров, соответствующих требованиям реестра: да/нет; пусто — да (only for a cluster in the registry)."),
+];
 
 fn sheet_title(t: &Table) -> String {
     if t.required {
@@ -1343,7 +1449,10 @@ mod tests {
         let text: String = study_toml()
             .lines()
             .map(|l| match l.strip_prefix("# ") {
-                Some(rest) if rest.contains(" = ") && !rest.starts_with("Например") => {
+                Some(rest)
+                    if (rest.contains(" = ") && !rest.starts_with("Например"))
+                        || rest == "[[support]]" =>
+                {
                     rest.to_string()
                 }
                 _ => l.to_string(),
@@ -1363,6 +1472,9 @@ mod tests {
             serde_json::to_value(ComplianceThresholds::default()).unwrap()
         );
         assert_eq!(c.investment.capital_intensity, 1.0);
+        assert_eq!(c.finance, crate::study::config::Finance::default());
+        assert_eq!(c.support, crate::study::config::default_programmes());
+        assert!(text.contains("\n[[support]]\nid = \"pp41\""));
         // Every key of the three tables is in the template.
         for key in ["criteria", "compliance"] {
             let v = serde_json::to_value(match key {

@@ -1153,3 +1153,61 @@ fn scripts_test_completes_a_minimal_toolchain() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn the_investment_case_of_the_composites_sample() {
+    let out = tempfile::tempdir().unwrap();
+    analyze(&sample("composites-without-borders"), out.path(), &[], "2");
+    let dir = out.path().join("composites-without-borders");
+    let support = std::fs::read_to_string(dir.join("support.csv")).unwrap();
+    let lines: Vec<&str> = support.lines().collect();
+    assert_eq!(
+        lines[0],
+        "rank,product,programme,programme_name,eligibility,interest_rub,equipment_rub,amount_rub"
+    );
+    // Four niches × two default programmes, by rank then programme; the cluster fails the
+    // registry, so nothing is chosen and support_rub is 0.
+    assert_eq!(lines.len(), 9);
+    assert_eq!(
+        lines[1],
+        "1,fabrics-prepregs,pp41,ПП РФ № 41 от 28.01.2016,not_eligible,229320000,117000000,346320000"
+    );
+    assert!(
+        lines[6].starts_with("3,pan-precursor-hs,pp1119,") && lines[6].ends_with(",1000000000")
+    );
+    let niches = read_csv(&dir.join("niches.csv"));
+    for row in &niches {
+        assert_eq!(row["support_programme"], "");
+        assert_eq!(row["support_rub"], "0");
+        assert_eq!(row["payback_years"], row["payback_with_support_years"]);
+    }
+    // The proposals: one per niche, linked from report.html.
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    for f in [
+        "1-fabrics-prepregs",
+        "2-composite-cylinders",
+        "3-pan-precursor-hs",
+        "4-glass-fiber",
+    ] {
+        assert!(
+            dir.join("proposals").join(format!("{f}.html")).is_file(),
+            "{f}"
+        );
+        assert!(
+            html.contains(&format!("href=\"proposals/{f}.html\"")),
+            "{f}"
+        );
+    }
+    // Without html, no proposals.
+    let md = tempfile::tempdir().unwrap();
+    analyze(
+        &sample("composites-without-borders"),
+        md.path(),
+        &["--format", "md,csv"],
+        "1",
+    );
+    assert!(!md
+        .path()
+        .join("composites-without-borders/proposals")
+        .exists());
+}

@@ -204,7 +204,8 @@ fn workbook_template_matches_the_csv_template() {
             "participants",
             "products",
             "flows",
-            "specs"
+            "specs",
+            "support"
         ]
     );
     let study = &book[1].1;
@@ -268,6 +269,9 @@ fn fill_workbook(from: &Path, to: &Path) {
                     }
                     calamine::Data::Int(x) => {
                         ws.write(r, c, *x as f64).unwrap();
+                    }
+                    calamine::Data::Bool(b) => {
+                        ws.write(r, c, *b).unwrap();
                     }
                     calamine::Data::Empty => {}
                     other => panic!("unexpected cell {other:?}"),

@@ -522,3 +522,104 @@ fn a_bad_product_code_is_named_and_a_number_cell_code_is_read_as_its_digits() {
     assert!(niches.contains("\"code\": \"2841\""), "{niches}");
     assert!(niches.contains("\"code\": \"20.60.11.120\""), "{niches}");
 }
+
+fn support_sheet(rows: Vec<Vec<V>>) -> Sheet {
+    let mut all = vec![vec![
+        t("id"),
+        t("name"),
+        t("cap_rub"),
+        t("interest_coverage"),
+        t("equipment_coverage"),
+        t("requires_registry"),
+    ]];
+    all.extend(rows);
+    Sheet {
+        name: "support".into(),
+        origin: (0, 0),
+        rows: all,
+    }
+}
+
+/// support.csv of the workbook with `sheets` (analyzed, csv only).
+fn support_csv(sheets: &[Sheet]) -> String {
+    let tmp = tempfile::tempdir().unwrap();
+    let book = tmp.path().join("study.xlsx");
+    write(&book, sheets);
+    bin()
+        .arg("analyze")
+        .arg(&book)
+        .arg("--out")
+        .arg(tmp.path())
+        .args(["--format", "csv"])
+        .assert()
+        .success();
+    std::fs::read_to_string(tmp.path().join(ID).join("support.csv")).unwrap()
+}
+
+#[test]
+fn the_support_sheet_and_finance_keys_replace_the_defaults() {
+    let default = support_csv(&sample_sheets());
+    assert!(
+        default.contains(",pp41,") && default.contains(",pp1119,"),
+        "{default}"
+    );
+    let mut sheets = sample_sheets();
+    sheet(&mut sheets, "study")
+        .rows
+        .push(vec![t("finance.loan_years"), V::Num(10.0)]);
+    sheets.push(support_sheet(vec![vec![
+        t("free"),
+        t("Региональный фонд"),
+        V::Num(1e6),
+        V::Blank,
+        V::Num(0.5),
+        V::Bool(false),
+    ]]));
+    let custom = support_csv(&sheets);
+    let lines: Vec<&str> = custom.lines().collect();
+    assert_eq!(
+        lines[0],
+        "rank,product,programme,programme_name,eligibility,interest_rub,equipment_rub,amount_rub"
+    );
+    // One programme, no registry needed: eligible, capped at 1e6 for every niche.
+    assert!(lines[1..]
+        .iter()
+        .all(|l| l.contains(",free,Региональный фонд,eligible,0,") && l.ends_with(",1000000")));
+    // A header only: no programmes at all.
+    let mut sheets = sample_sheets();
+    sheets.push(support_sheet(vec![]));
+    assert_eq!(support_csv(&sheets).lines().count(), 1);
+}
+
+#[test]
+fn support_sheet_mistakes_are_named_by_row_and_letter() {
+    let stderr = check_bad(|s| {
+        s.push(support_sheet(vec![
+            vec![t("a"), t("A"), V::Num(1e6), V::Blank, V::Blank, V::Blank],
+            vec![t("b"), t("B"), V::Num(0.0), V::Blank, V::Blank, V::Blank],
+        ]))
+    });
+    assert_names(
+        &stderr,
+        "bad.xlsx[support]:3:C: support.cap_rub \"0\": expected a finite number > 0",
+    );
+    let stderr = check_bad(|s| {
+        s.push(support_sheet(vec![
+            vec![t("a"), t("A"), V::Num(1e6), V::Blank, V::Blank, V::Blank],
+            vec![t("a"), t("B"), V::Num(1e6), V::Blank, V::Blank, V::Blank],
+        ]))
+    });
+    assert_names(
+        &stderr,
+        "bad.xlsx[support]:3:A: support.id \"a\": the programme id is repeated (first in row 2)",
+    );
+    let stderr = check_bad(|s| {
+        sheet(s, "study")
+            .rows
+            .push(vec![t("finance.loan_years"), V::Num(2.5)]);
+    });
+    assert_names(
+        &stderr,
+        "bad.xlsx[study]:14:B: finance.loan_years \"2.5\": expected a whole number of years",
+    );
+}

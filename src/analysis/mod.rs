@@ -6,9 +6,11 @@ pub mod import_content;
 pub mod model;
 mod needs;
 pub mod portfolio;
+pub mod support;
 pub mod whatif;
 
 pub use compliance::{Compliance, Status, Totals};
 pub use import_content::ImportContent;
 pub use model::*;
 pub use needs::{analyze, key_consumers};
+pub use support::{Eligibility, ProgrammeEstimate, Support};

@@ -116,6 +116,8 @@ pub struct Niche {
     pub rank: usize,
     #[serde(flatten)]
     pub need: Need,
+    /// The investment case: support programmes and payback (SPEC v2).
+    pub support: super::Support,
 }
 
 /// Who a participant is and what it supplies, for the report's processing chain.
@@ -170,6 +172,9 @@ pub struct StudyInfo {
     pub year: Option<i64>,
     pub criteria: crate::study::Criteria,
     pub investment: crate::study::Investment,
+    pub finance: crate::study::config::Finance,
+    /// The support programmes, in study.toml order (or the defaults).
+    pub support: Vec<crate::study::config::Programme>,
 }
 
 /// Everything one `analyze` run found.

@@ -88,6 +88,13 @@ pub fn analyze(study: &Study, graph: &SupplyGraph) -> Result<Analysis, crate::er
         .filter(|n| n.is_niche)
         .map(|n| Niche {
             rank: 0,
+            support: super::support::estimate(
+                n.investment_rub,
+                n.addressable_rub,
+                &study.config.finance,
+                &study.config.support,
+                compliance.overall,
+            ),
             need: n.clone(),
         })
         .collect();
@@ -127,6 +134,8 @@ pub fn analyze(study: &Study, graph: &SupplyGraph) -> Result<Analysis, crate::er
             year: study.selected_year,
             criteria: c.criteria.clone(),
             investment: c.investment.clone(),
+            finance: c.finance.clone(),
+            support: c.support.clone(),
         },
         needs,
         niches,

@@ -7,7 +7,7 @@
 //! a dictionary and its name in a table's list.
 
 use crate::analysis::portfolio::{Portfolio, RegistryRow, SharedNiche, SupplyMatch};
-use crate::analysis::{Analysis, ImportContent, Need, Niche};
+use crate::analysis::{Analysis, ImportContent, Need, Niche, ProgrammeEstimate};
 
 /// What a column holds; fixes its type in typed formats and how it is shown to people.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,6 +75,9 @@ pub struct Column<G: 'static> {
 /// How a needs or niches column reads a row: the need, and its niche when it is one.
 pub type NeedGetter = fn(&Need, Option<&Niche>) -> Cell;
 
+/// How a support.csv column reads a row: the niche and one programme's estimate for it.
+pub type SupportGetter = fn(&Niche, &ProgrammeEstimate) -> Cell;
+
 /// How a column of a table with one model struct per row reads a row.
 pub type RowGetter<R> = fn(&R) -> Cell;
 
@@ -137,7 +140,7 @@ pub const NEEDS: [&str; 18] = [
 ];
 
 /// `niches.csv` / `niches.xlsx`, in SPEC order.
-pub const NICHES: [&str; 18] = [
+pub const NICHES: [&str; 22] = [
     "rank",
     "product",
     "product_name",
@@ -156,6 +159,23 @@ pub const NICHES: [&str; 18] = [
     "key_consumers",
     "regions",
     "downstream_final_rub",
+    // v2, the investment case.
+    "support_programme",
+    "support_rub",
+    "payback_years",
+    "payback_with_support_years",
+];
+
+/// `support.csv`, in SPEC order: one row per niche and programme.
+pub const SUPPORT: [&str; 8] = [
+    "rank",
+    "product",
+    "programme",
+    "programme_name",
+    "eligibility",
+    "interest_rub",
+    "equipment_rub",
+    "amount_rub",
 ];
 
 /// `import_content.csv`, in SPEC order.
@@ -240,6 +260,15 @@ pub fn niches(a: &Analysis) -> Frame {
     Frame::build(NEED_COLUMNS, &NICHES, a.niches.iter(), |get, n| {
         get(&n.need, Some(n))
     })
+}
+
+/// By rank, then programme in the order of study.toml (or of the default programmes).
+pub fn support(a: &Analysis) -> Frame {
+    let rows = a
+        .niches
+        .iter()
+        .flat_map(|n| n.support.programmes.iter().map(move |s| (n, s)));
+    Frame::build(SUPPORT_COLUMNS, &SUPPORT, rows, |get, (n, s)| get(n, s))
 }
 
 pub fn import_content(a: &Analysis) -> Frame {
@@ -489,6 +518,121 @@ pub static NEED_COLUMNS: &[Column<NeedGetter>] = &[
             "Output of the final producers reachable from the consumers along the supply chain, RUB",
         ),
         get: |n, _| Cell::Num(n.downstream_final_rub),
+    },
+    Column {
+        meta: meta(
+            "support_programme",
+            Kind::Code,
+            "Мера государственной поддержки, выбранная для ниши (код программы из support.csv; пусто, если ни одна не доступна)",
+            "The state support programme chosen for the niche (programme id of support.csv; empty when none applies)",
+        ),
+        get: |_, niche| {
+            niche
+                .and_then(|n| n.support.support_programme.as_deref())
+                .map_or(Cell::Empty, Cell::text)
+        },
+    },
+    Column {
+        meta: meta(
+            "support_rub",
+            Kind::Rub,
+            "Сумма поддержки по выбранной программе, руб. (0 без программы)",
+            "Support from the chosen programme, RUB (0 without one)",
+        ),
+        get: |_, niche| niche.map_or(Cell::Empty, |n| Cell::Num(n.support.support_rub)),
+    },
+    Column {
+        meta: meta(
+            "payback_years",
+            Kind::Years,
+            "Срок окупаемости без поддержки, лет: investment_rub / (addressable_rub × operating_margin); пусто при нулевой прибыли",
+            "Payback without support, years: investment_rub / (addressable_rub × operating_margin); empty when the profit is 0",
+        ),
+        get: |_, niche| niche.map_or(Cell::Empty, |n| Cell::opt(n.support.payback_years)),
+    },
+    Column {
+        meta: meta(
+            "payback_with_support_years",
+            Kind::Years,
+            "Срок окупаемости с поддержкой, лет: max(0, investment_rub − support_rub) / годовая прибыль; пусто при нулевой прибыли",
+            "Payback with support, years: max(0, investment_rub − support_rub) / annual profit; empty when the profit is 0",
+        ),
+        get: |_, niche| {
+            niche.map_or(Cell::Empty, |n| {
+                Cell::opt(n.support.payback_with_support_years)
+            })
+        },
+    },
+];
+
+/// Every column of support.csv.
+pub static SUPPORT_COLUMNS: &[Column<SupportGetter>] = &[
+    Column {
+        meta: meta(
+            "rank",
+            Kind::Int,
+            "Место ниши (как в niches.csv)",
+            "The niche's rank (as in niches.csv)",
+        ),
+        get: |n, _| Cell::Num(n.rank as f64),
+    },
+    Column {
+        meta: meta("product", Kind::Text, "Код продукта ниши", "The niche's product id"),
+        get: |n, _| Cell::text(&n.need.product),
+    },
+    Column {
+        meta: meta(
+            "programme",
+            Kind::Code,
+            "Код программы поддержки (study.toml [[support]] или pp41, pp1119 по умолчанию)",
+            "Support programme id (study.toml [[support]], or pp41 and pp1119 by default)",
+        ),
+        get: |_, s| Cell::text(&s.programme),
+    },
+    Column {
+        meta: meta(
+            "programme_name",
+            Kind::Text,
+            "Наименование программы поддержки",
+            "Support programme name",
+        ),
+        get: |_, s| Cell::text(&s.programme_name),
+    },
+    Column {
+        meta: meta(
+            "eligibility",
+            Kind::Code,
+            "Доступность: eligible — доступна, unconfirmed — соответствие реестру не подтверждено (данных нет), not_eligible — кластер не соответствует реестру",
+            "Eligibility: eligible, unconfirmed (registry compliance unknown) or not_eligible (the cluster fails the registry)",
+        ),
+        get: |_, s| Cell::text(s.eligibility.as_str()),
+    },
+    Column {
+        meta: meta(
+            "interest_rub",
+            Kind::Rub,
+            "Возмещение процентов по кредиту, руб.: interest_coverage × проценты за срок кредита",
+            "Credit interest reimbursed, RUB: interest_coverage × interest over the credit term",
+        ),
+        get: |_, s| Cell::Num(s.interest_rub),
+    },
+    Column {
+        meta: meta(
+            "equipment_rub",
+            Kind::Rub,
+            "Возмещение стоимости оборудования, руб.: equipment_coverage × equipment_share × investment_rub",
+            "Equipment cost reimbursed, RUB: equipment_coverage × equipment_share × investment_rub",
+        ),
+        get: |_, s| Cell::Num(s.equipment_rub),
+    },
+    Column {
+        meta: meta(
+            "amount_rub",
+            Kind::Rub,
+            "Сумма поддержки, руб.: min(cap_rub, interest_rub + equipment_rub)",
+            "Support amount, RUB: min(cap_rub, interest_rub + equipment_rub)",
+        ),
+        get: |_, s| Cell::Num(s.amount_rub),
     },
 ];
 
@@ -830,6 +974,11 @@ pub fn doc() -> String {
             metas: |n| &column(NEED_COLUMNS, n).meta,
         },
         Documented {
+            files: "support.csv",
+            names: &SUPPORT,
+            metas: |n| &column(SUPPORT_COLUMNS, n).meta,
+        },
+        Documented {
             files: "import_content.csv, import_content.parquet",
             names: &IMPORT_CONTENT,
             metas: |n| &column(IMPORT_CONTENT_COLUMNS, n).meta,
@@ -904,6 +1053,7 @@ mod tests {
         check(REGISTRY_COLUMNS, &REGISTRY);
         // The registry's criterion columns are the compliance criteria, in their order.
         assert_eq!(REGISTRY[3..], crate::analysis::compliance::CRITERIA);
+        check(SUPPORT_COLUMNS, &SUPPORT);
     }
 
     #[test]
@@ -936,6 +1086,9 @@ mod tests {
             ),
         ] {
             assert_eq!(dict, names);
+        }
+        for c in SUPPORT_COLUMNS {
+            assert!(SUPPORT.contains(&c.meta.name), "{}", c.meta.name);
         }
     }
 

@@ -1,4 +1,4 @@
-//! The CSV outputs (`needs.csv`, `niches.csv`, `import_content.csv`): a [`Frame`] of the column
+//! The CSV outputs (`needs.csv`, `niches.csv`, `support.csv`, `import_content.csv`): a [`Frame`] of the column
 //! dictionary written with the SPEC's number, boolean and list forms.
 
 use crate::analysis::Analysis;
@@ -39,6 +39,10 @@ pub fn needs(a: &Analysis) -> Result<Vec<u8>> {
 
 pub fn niches(a: &Analysis) -> Result<Vec<u8>> {
     frame(&columns::niches(a))
+}
+
+pub fn support(a: &Analysis) -> Result<Vec<u8>> {
+    frame(&columns::support(a))
 }
 
 pub fn import_content(a: &Analysis) -> Result<Vec<u8>> {

@@ -37,7 +37,7 @@ pub fn escape(s: &str) -> String {
 /// Markdown to HTML; raw HTML in the input is shown as text, never interpreted. A table
 /// head with no text (the key-value tables of the niches) is left out rather than shown as
 /// an empty grey row.
-pub(super) fn md_to_html(md: &str) -> String {
+pub(crate) fn md_to_html(md: &str) -> String {
     let parser = Parser::new_ext(md, Options::ENABLE_TABLES).map(|e| match e {
         Event::Html(t) | Event::InlineHtml(t) => Event::Text(t),
         other => other,
@@ -158,7 +158,33 @@ fn needs_table(a: &Analysis, lang: Lang) -> String {
     o
 }
 
-pub(super) const CSS: &str = r#"
+/// Links to the niches' one-page proposals (`proposals/`, written with report.html).
+fn proposal_links(a: &Analysis, lang: Lang) -> String {
+    if a.niches.is_empty() {
+        return String::new();
+    }
+    let title = match lang {
+        Lang::Ru => "Инвестиционные предложения (по странице на нишу, для печати на A4)",
+        Lang::En => "Investment proposals (one printable A4 page per niche)",
+    };
+    let mut o = format!(
+        "<nav class=\"proposals\"><h3>{}</h3>\n<ul>\n",
+        escape(title)
+    );
+    for n in &a.niches {
+        let _ = writeln!(
+            o,
+            "<li><a href=\"{}\">{}. {}</a></li>",
+            escape(&super::proposal::file_name(n)),
+            n.rank,
+            escape(&n.need.product_name)
+        );
+    }
+    o.push_str("</ul></nav>\n");
+    o
+}
+
+pub(crate) const CSS: &str = r#"
 :root { --ink: #1d2433; --muted: #5b6472; --line: #d9dee7; --accent: #0072b2; }
 * { box-sizing: border-box; }
 body { font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; color: var(--ink); margin: 0; background: #f4f6f9; line-height: 1.45; }
@@ -195,6 +221,9 @@ pub fn render(a: &Analysis, lang: Lang, charts: &[Figure<'_>]) -> Vec<u8> {
     let mut body = String::new();
     for (key, md) in sections(a, lang) {
         body.push_str(&md_to_html(&md));
+        if key == "niches" {
+            body.push_str(&proposal_links(a, lang));
+        }
         if let Some(name) = chart_for(key) {
             for f in charts.iter().filter(|f| f.name == name) {
                 body.push_str(&figure(f));

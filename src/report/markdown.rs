@@ -388,6 +388,25 @@ fn investment_text(n: &Need, intensity: f64, w: &Words, lang: Lang) -> String {
     }
 }
 
+/// What the proposals borrow from the report: the stage title, the reasons and the investment.
+pub(crate) struct NicheText {
+    pub stage: String,
+    pub reasons: Vec<String>,
+    pub investment: String,
+}
+
+pub(crate) fn niche_text(n: &Need, intensity: f64, lang: Lang) -> NicheText {
+    let w = match lang {
+        Lang::Ru => &RU,
+        Lang::En => &EN,
+    };
+    NicheText {
+        stage: stage_title(w, n.stage),
+        reasons: reasons(n, w, lang),
+        investment: investment_text(n, intensity, w, lang),
+    }
+}
+
 fn roles(a: &Analysis) -> std::collections::BTreeMap<String, crate::study::Role> {
     a.chain.iter().map(|m| (m.id.clone(), m.role)).collect()
 }
@@ -575,6 +594,7 @@ pub fn sections(a: &Analysis, lang: Lang) -> Vec<(&'static str, String)> {
             w.investment,
             investment_text(need, a.study.investment.capital_intensity, w, lang)
         );
+        super::investment::rows(&mut o, a, n, lang);
         let _ = writeln!(o, "| {} | {} |", w.why, reasons(need, w, lang).join("; "));
         let _ = writeln!(
             o,
@@ -590,6 +610,8 @@ pub fn sections(a: &Analysis, lang: Lang) -> Vec<(&'static str, String)> {
     cut(&mut out, &mut o, "hidden_imports");
     super::sections::compliance(&mut o, a, lang);
     cut(&mut out, &mut o, "compliance");
+    super::investment::assumptions(&mut o, a, lang);
+    cut(&mut out, &mut o, "assumptions");
 
     // Method and thresholds used.
     let c = &a.study.criteria;

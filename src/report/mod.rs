@@ -4,10 +4,12 @@ pub mod columns;
 pub mod csv;
 pub mod html;
 pub mod human;
+pub mod investment;
 pub mod json;
 pub mod labels;
 pub mod markdown;
 pub mod portfolio;
+pub mod proposal;
 mod sections;
 pub mod whatif;
 pub mod xlsx;
@@ -21,6 +23,7 @@ pub fn render_data(a: &Analysis) -> Result<crate::output::Files> {
     Ok(vec![
         ("needs.csv".to_string(), csv::needs(a)?),
         ("niches.csv".to_string(), csv::niches(a)?),
+        ("support.csv".to_string(), csv::support(a)?),
         ("niches.json".to_string(), json::niches(a)?),
         ("import_content.csv".to_string(), csv::import_content(a)?),
         ("compliance.json".to_string(), json::compliance(a)?),
@@ -31,13 +34,13 @@ pub fn render_data(a: &Analysis) -> Result<crate::output::Files> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
-    /// needs.csv, niches.csv, import_content.csv
+    /// needs.csv, niches.csv, support.csv, import_content.csv
     Csv,
     /// niches.json, compliance.json
     Json,
     /// report.md
     Md,
-    /// report.html (with the charts inline)
+    /// report.html (with the charts inline) and proposals/<rank>-<product>.html
     Html,
     /// charts/*.svg and charts/*.png
     Charts,
@@ -82,6 +85,8 @@ pub fn render(a: &Analysis, lang: Lang, formats: &[Format]) -> Result<crate::out
                 })
                 .collect();
             files.push(("report.html".to_string(), html::render(a, lang, &figures)));
+            // The proposals are pages of the HTML report, linked from it.
+            files.extend(proposal::render_all(a, lang));
         }
         if has(Format::Charts) {
             for c in charts {
@@ -100,6 +105,7 @@ fn tables(a: &Analysis, lang: Lang, formats: &[Format]) -> Result<crate::output:
     if has(Format::Csv) {
         files.push(("needs.csv".to_string(), csv::needs(a)?));
         files.push(("niches.csv".to_string(), csv::niches(a)?));
+        files.push(("support.csv".to_string(), csv::support(a)?));
         files.push(("import_content.csv".to_string(), csv::import_content(a)?));
     }
     if has(Format::Json) {

@@ -590,6 +590,14 @@ mod tests {
                 s(&keys.join("|")),
                 s(&n.regions.join("|")),
                 num(n.downstream_final_rub),
+                niche
+                    .support
+                    .support_programme
+                    .as_deref()
+                    .map_or(Data::Empty, s),
+                num(niche.support.support_rub),
+                opt(niche.support.payback_years),
+                opt(niche.support.payback_with_support_years),
             ];
             check_row(row, &want, &n.product);
             assert!(matches!(&row[1], Data::String(id) if *id == n.product));

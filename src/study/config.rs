@@ -66,6 +66,61 @@ impl Default for ComplianceThresholds {
     }
 }
 
+/// `[finance]`: how a niche's investment is financed and what it earns (SPEC v2, investment case).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Finance {
+    pub loan_share: f64,
+    pub loan_rate: f64,
+    pub loan_years: u32,
+    pub equipment_share: f64,
+    pub operating_margin: f64,
+}
+
+impl Default for Finance {
+    fn default() -> Self {
+        Finance {
+            loan_share: 0.7,
+            loan_rate: 0.12,
+            loan_years: 5,
+            equipment_share: 0.6,
+            operating_margin: 0.15,
+        }
+    }
+}
+
+/// One `[[support]]` programme: a state support measure a niche's project may get.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Programme {
+    pub id: String,
+    pub name: String,
+    pub cap_rub: f64,
+    pub interest_coverage: f64,
+    pub equipment_coverage: f64,
+    pub requires_registry: bool,
+}
+
+/// The programmes used without `[[support]]` tables: Decree No. 41 and the new edition of 1119.
+pub fn default_programmes() -> Vec<Programme> {
+    vec![
+        Programme {
+            id: "pp41".into(),
+            name: "ПП РФ № 41 от 28.01.2016".into(),
+            cap_rub: 500_000_000.0,
+            interest_coverage: 0.7,
+            equipment_coverage: 0.15,
+            requires_registry: true,
+        },
+        Programme {
+            id: "pp1119".into(),
+            name: "ПП РФ № 1119 (новая редакция)".into(),
+            cap_rub: 1_000_000_000.0,
+            interest_coverage: 1.0,
+            equipment_coverage: 0.0,
+            requires_registry: true,
+        },
+    ]
+}
+
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct StudyConfig {
     pub id: String,
@@ -75,6 +130,9 @@ pub struct StudyConfig {
     pub criteria: Criteria,
     pub investment: Investment,
     pub compliance: ComplianceThresholds,
+    pub finance: Finance,
+    /// The support programmes in study.toml order (the defaults without `[[support]]`).
+    pub support: Vec<Programme>,
 }
 
 #[derive(Deserialize)]
@@ -87,6 +145,30 @@ struct RawConfig {
     criteria: Option<RawCriteria>,
     investment: Option<RawInvestment>,
     compliance: Option<RawCompliance>,
+    finance: Option<RawFinance>,
+    support: Option<Vec<RawProgramme>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFinance {
+    loan_share: Option<Spanned<f64>>,
+    loan_rate: Option<Spanned<f64>>,
+    // Any TOML value, so that `5.0` is reported as "expected an integer", naming the line.
+    loan_years: Option<Spanned<toml::Value>>,
+    equipment_share: Option<Spanned<f64>>,
+    operating_margin: Option<Spanned<f64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProgramme {
+    id: Spanned<String>,
+    name: Spanned<String>,
+    cap_rub: Spanned<f64>,
+    interest_coverage: Option<Spanned<f64>>,
+    equipment_coverage: Option<Spanned<f64>>,
+    requires_registry: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -280,6 +362,11 @@ pub fn parse(text: &str, shown: &str, problems: &mut Vec<Problem>) -> Option<Stu
             ),
         },
     };
+    let finance = finance(raw.finance, &at, problems);
+    let support = match raw.support {
+        None => default_programmes(),
+        Some(list) => programmes(list, &at, problems),
+    };
     if problems.len() > before {
         return None;
     }
@@ -296,7 +383,157 @@ pub fn parse(text: &str, shown: &str, problems: &mut Vec<Problem>) -> Option<Stu
         criteria,
         investment,
         compliance,
+        finance,
+        support,
     })
+}
+
+/// Builds a problem at a span of study.toml: (span, key, value, message).
+type At<'a> = dyn Fn(std::ops::Range<usize>, &str, &str, &str) -> Problem + 'a;
+
+/// A share-like setting: finite and within `0..=1`.
+fn unit_share(
+    v: Option<Spanned<f64>>,
+    key: &str,
+    default: f64,
+    at: &At,
+    problems: &mut Vec<Problem>,
+) -> f64 {
+    let Some(s) = v else { return default };
+    let x = *s.get_ref();
+    if !(0.0..=1.0).contains(&x) {
+        problems.push(at(
+            s.span(),
+            key,
+            &x.to_string(),
+            "expected a number from 0 to 1",
+        ));
+    } else if x != 0.0 && x < 1e-9 {
+        // As for every input number (Hardening): a subnormal margin would make paybacks infinite.
+        problems.push(at(
+            s.span(),
+            key,
+            &x.to_string(),
+            "too small; expected 0 or a number from 1e-9 to 1",
+        ));
+    }
+    x
+}
+
+fn finance(raw: Option<RawFinance>, at: &At, problems: &mut Vec<Problem>) -> Finance {
+    let d = Finance::default();
+    let Some(f) = raw else { return d };
+    let loan_years = match f.loan_years {
+        None => d.loan_years,
+        Some(s) => {
+            let span = s.span();
+            match s.into_inner() {
+                toml::Value::Integer(n) if (1..=30).contains(&n) => n as u32,
+                v => {
+                    let shown = v.to_string();
+                    problems.push(at(
+                        span,
+                        "finance.loan_years",
+                        &shown,
+                        "expected a whole number of years from 1 to 30 (a TOML integer such as 5)",
+                    ));
+                    d.loan_years
+                }
+            }
+        }
+    };
+    Finance {
+        loan_share: unit_share(
+            f.loan_share,
+            "finance.loan_share",
+            d.loan_share,
+            at,
+            problems,
+        ),
+        loan_rate: unit_share(f.loan_rate, "finance.loan_rate", d.loan_rate, at, problems),
+        loan_years,
+        equipment_share: unit_share(
+            f.equipment_share,
+            "finance.equipment_share",
+            d.equipment_share,
+            at,
+            problems,
+        ),
+        operating_margin: unit_share(
+            f.operating_margin,
+            "finance.operating_margin",
+            d.operating_margin,
+            at,
+            problems,
+        ),
+    }
+}
+
+fn programmes(list: Vec<RawProgramme>, at: &At, problems: &mut Vec<Problem>) -> Vec<Programme> {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut out = Vec::with_capacity(list.len());
+    for p in list {
+        let id = p.id.get_ref().clone();
+        if !super::table::is_identifier(&id) {
+            problems.push(at(
+                p.id.span(),
+                "support.id",
+                &id,
+                "expected an identifier: letters, digits, '_', '.', '-', 1 to 64 characters",
+            ));
+        } else if let Some(first) = seen.get(&id) {
+            problems.push(at(
+                p.id.span(),
+                "support.id",
+                &id,
+                &format!(
+                    "the programme id is repeated (first at line {first}); expected a unique id"
+                ),
+            ));
+        } else {
+            let line = at(p.id.span(), "", "", "").line.unwrap_or(0);
+            seen.insert(id.clone(), line as usize);
+        }
+        let name = p.name.get_ref().trim().to_string();
+        if name.is_empty() {
+            problems.push(at(
+                p.name.span(),
+                "support.name",
+                "",
+                "the programme name is empty",
+            ));
+        }
+        let cap = *p.cap_rub.get_ref();
+        if !cap.is_finite() || cap <= 0.0 {
+            problems.push(at(
+                p.cap_rub.span(),
+                "support.cap_rub",
+                &cap.to_string(),
+                "expected a finite number > 0 (the most the programme pays for one project, rub)",
+            ));
+        }
+        out.push(Programme {
+            id,
+            name,
+            cap_rub: cap,
+            interest_coverage: unit_share(
+                p.interest_coverage,
+                "support.interest_coverage",
+                0.0,
+                at,
+                problems,
+            ),
+            equipment_coverage: unit_share(
+                p.equipment_coverage,
+                "support.equipment_coverage",
+                0.0,
+                at,
+                problems,
+            ),
+            requires_registry: p.requires_registry.unwrap_or(true),
+        });
+    }
+    out
 }
 
 #[cfg(test)]
@@ -344,5 +581,82 @@ mod tests {
         assert!(c.is_none());
         let lines: Vec<_> = p.iter().map(|x| x.line).collect();
         assert_eq!(lines, vec![Some(1), Some(3), Some(5)], "{p:?}");
+    }
+}
+
+#[cfg(test)]
+mod finance_tests {
+    use super::*;
+
+    const HEAD: &str = "id = \"a\"\nname = \"A\"\nregions = [\"R\"]\n";
+
+    fn problems(t: &str) -> Vec<Problem> {
+        let mut p = vec![];
+        let c = parse(&format!("{HEAD}{t}"), "study.toml", &mut p);
+        assert!(c.is_none() != p.is_empty(), "{p:?}");
+        p
+    }
+
+    fn ok(t: &str) -> StudyConfig {
+        let mut p = vec![];
+        let c = parse(&format!("{HEAD}{t}"), "study.toml", &mut p);
+        assert!(p.is_empty(), "{p:?}");
+        c.unwrap()
+    }
+
+    #[test]
+    fn defaults_are_the_specs() {
+        let c = ok("");
+        assert_eq!(c.finance, Finance::default());
+        assert_eq!(c.finance.loan_years, 5);
+        assert_eq!(c.support, default_programmes());
+        assert_eq!(c.support[0].id, "pp41");
+        assert_eq!(c.support[0].cap_rub, 500e6);
+        assert_eq!(c.support[1].id, "pp1119");
+        assert_eq!(c.support[1].interest_coverage, 1.0);
+        assert_eq!(c.support[1].equipment_coverage, 0.0);
+    }
+
+    #[test]
+    fn empty_support_means_no_programmes() {
+        assert!(ok("support = []\n").support.is_empty());
+    }
+
+    #[test]
+    fn programmes_in_file_order_with_defaults() {
+        let c = ok("[finance]\nloan_years = 30\nloan_share = 1\n[[support]]\nid = \"z\"\nname = \"Z\"\ncap_rub = 1e6\n[[support]]\nid = \"a\"\nname = \"A\"\ncap_rub = 2e6\ninterest_coverage = 1.0\nrequires_registry = false\n");
+        assert_eq!(c.finance.loan_years, 30);
+        assert_eq!(c.finance.loan_share, 1.0);
+        let ids: Vec<_> = c.support.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, ["z", "a"]);
+        assert_eq!(c.support[0].interest_coverage, 0.0);
+        assert!(c.support[0].requires_registry);
+        assert!(!c.support[1].requires_registry);
+    }
+
+    #[test]
+    fn mistakes_name_their_line() {
+        let cases = [
+            ("[finance]\nloan_years = 5.0\n", 5, "integer"),
+            ("[finance]\nloan_years = 0\n", 5, "1 to 30"),
+            ("[finance]\nloan_years = 31\n", 5, "1 to 30"),
+            ("[finance]\nloan_share = 1.5\n", 5, "from 0 to 1"),
+            ("[finance]\nloan_rate = -0.1\n", 5, "from 0 to 1"),
+            ("[finance]\noperating_margin = nan\n", 5, "from 0 to 1"),
+            ("[finance]\noperating_margin = 1e-300\n", 5, "too small"),
+            ("[finance]\nloan_term = 5\n", 5, "unknown field"),
+            ("[[support]]\nid = \"a\"\nname = \"A\"\ncap_rub = 0\n", 7, "> 0"),
+            ("[[support]]\nid = \"a\"\nname = \"A\"\ncap_rub = -1\n", 7, "> 0"),
+            ("[[support]]\nid = \"a\"\nname = \"A\"\ncap_rub = 1\ncap = 2\n", 8, "unknown field"),
+            ("[[support]]\nid = \"a\"\nname = \"A\"\ncap_rub = 1\n[[support]]\nid = \"a\"\nname = \"B\"\ncap_rub = 1\n", 9, "repeated (first at line 5)"),
+            ("[[support]]\nid = \"a b\"\nname = \"A\"\ncap_rub = 1\n", 5, "identifier"),
+            ("[[support]]\nid = \"a\"\nname = \"A\"\ncap_rub = 1\ninterest_coverage = 2\n", 8, "from 0 to 1"),
+        ];
+        for (text, line, message) in cases {
+            let p = problems(text);
+            assert_eq!(p.len(), 1, "{text}: {p:?}");
+            assert_eq!(p[0].line, Some(line), "{text}: {p:?}");
+            assert!(p[0].message.contains(message), "{text}: {p:?}");
+        }
     }
 }

@@ -8,7 +8,7 @@
 //! Problems name `<workbook>[<sheet>]`, the row as Excel numbers it and the column letter.
 
 use super::load::{assemble, Inputs, TABLES};
-use super::table::{column_letter, req, Column, Table};
+use super::table::{column_letter, opt, req, Column, Table};
 use super::{config, Study};
 use crate::error::{Error, Problem, Result};
 use calamine::{Data, Reader, Xlsx};
@@ -20,6 +20,16 @@ use std::path::Path;
 /// The settings sheet.
 const STUDY: &str = "study";
 const STUDY_COLUMNS: [Column; 2] = [req("key"), req("value")];
+/// The support programmes sheet: one row per `[[support]]` table of study.toml.
+const SUPPORT: &str = "support";
+const SUPPORT_COLUMNS: [Column; 6] = [
+    req("id"),
+    req("name"),
+    req("cap_rub"),
+    opt("interest_coverage"),
+    opt("equipment_coverage"),
+    opt("requires_registry"),
+];
 /// Settings whose values are text, so `2024` in them stays the text "2024".
 const TEXT_KEYS: [&str; 3] = ["id", "name", "regions"];
 
@@ -84,8 +94,9 @@ fn load_unguarded(path: &Path) -> Result<Study> {
     let mut problems = Vec::new();
     let mut marks = Marks::default();
     let names = wb.sheet_names();
+    let support = read_sheet(&mut wb, path, &names, SUPPORT, false, &mut problems);
     let config = read_sheet(&mut wb, path, &names, STUDY, true, &mut problems)
-        .and_then(|sheet| read_config(sheet, &mut marks, &mut problems));
+        .and_then(|sheet| read_config(sheet, support, &mut marks, &mut problems));
     let tables = TABLES.each_ref().map(|def| {
         let sheet = read_sheet(&mut wb, path, &names, def.name, def.required, &mut problems)?;
         sheet.table(def.columns, def.numeric, &mut marks, &mut problems)
@@ -113,8 +124,9 @@ fn study_id_unguarded(path: &Path) -> Result<String> {
     let mut problems = Vec::new();
     let mut marks = Marks::default();
     let names = wb.sheet_names();
+    let support = read_sheet(&mut wb, path, &names, SUPPORT, false, &mut problems);
     let config = read_sheet(&mut wb, path, &names, STUDY, true, &mut problems)
-        .and_then(|sheet| read_config(sheet, &mut marks, &mut problems));
+        .and_then(|sheet| read_config(sheet, support, &mut marks, &mut problems));
     match config {
         Some(c) if problems.is_empty() => Ok(c.id),
         _ => Err(Error::Data(marks.apply(problems))),
@@ -367,12 +379,15 @@ struct Origin {
     value: String,
     /// 1-based character column where the value starts on the TOML line; before it is the key.
     value_column: usize,
+    /// For a cell of the support sheet: the sheet as shown and the cell's column letter.
+    cell: Option<(String, String)>,
 }
 
 /// The settings from the study sheet: its rows become TOML text for `config::parse`, and the
 /// problems found come back with the sheet's rows and columns (A for a key, B for a value).
 fn read_config(
     sheet: Sheet,
+    support: Option<Sheet>,
     marks: &mut Marks,
     problems: &mut Vec<Problem>,
 ) -> Option<config::StudyConfig> {
@@ -416,6 +431,7 @@ fn read_config(
             key: key.to_string(),
             value: value.to_string(),
             value_column,
+            cell: None,
         };
         if key == "regions" {
             regions_at.get_or_insert(lines.len());
@@ -436,17 +452,23 @@ fn read_config(
             key: "regions".into(),
             value: first.value.clone(),
             value_column: 13,
+            cell: None,
         };
         let close = Origin {
             row: last.row,
             key: "regions".into(),
             value: last.value.clone(),
             value_column: 1,
+            cell: None,
         };
         let mut block = vec![("\"regions\" = [".to_string(), Some(open))];
         block.extend(regions.into_iter().map(|(l, o)| (l, Some(o))));
         block.push(("]".to_string(), Some(close)));
         lines.splice(at..at, block);
+    }
+    if let Some(support) = support {
+        // After every top-level key: TOML tables end the top level.
+        support_lines(&support, marks, problems, &mut lines);
     }
     let text: String = lines.iter().map(|(l, _)| format!("{l}\n")).collect();
     let mut found = Vec::new();
@@ -456,7 +478,38 @@ fn read_config(
             .line
             .and_then(|l| lines.get((l as usize).checked_sub(1)?))
             .and_then(|(_, o)| o.as_ref());
-        if p.message.starts_with("missing field") {
+        if let Some(Origin {
+            row,
+            key,
+            value,
+            cell: Some((shown, column)),
+            ..
+        }) = origin
+        {
+            // A cell of the support sheet: the problem is that cell's.
+            p.file = shown.clone();
+            p.line = Some(*row);
+            p.column = Some(column.clone());
+            p.field = Some(format!("support.{key}"));
+            p.value = Some(value.clone());
+            if let Some((head, n)) = p.message.split_once("(first at line ") {
+                // The first row of a repeated id, as the sheet numbers it.
+                let first = n
+                    .split(')')
+                    .next()
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .and_then(|n| lines.get(n.checked_sub(1)?))
+                    .and_then(|(_, o)| o.as_ref())
+                    .map_or(0, |o| o.row);
+                let tail = n.split_once(')').map_or("", |(_, t)| t);
+                p.message = format!("{head}(first in row {first}){tail}");
+            }
+            if p.message.starts_with("missing field") {
+                p.message = format!("{}; expected a value in this row", p.message);
+                p.field = None;
+                p.value = None;
+            }
+        } else if p.message.starts_with("missing field") {
             // The whole settings table lacks it: no row to name.
             p.line = None;
             p.column = None;
@@ -492,6 +545,77 @@ fn read_config(
         problems.push(p);
     }
     config
+}
+
+/// The support sheet as TOML: `[[support]]` and its keys per row, or `support = []` for a
+/// sheet with a header and no rows (no programmes at all).
+fn support_lines(
+    sheet: &Sheet,
+    marks: &mut Marks,
+    problems: &mut Vec<Problem>,
+    lines: &mut Vec<(String, Option<Origin>)>,
+) {
+    let Some(((header_line, header), records)) =
+        sheet.records(&SUPPORT_COLUMNS, None, marks, problems)
+    else {
+        return;
+    };
+    let Some(t) = Table::from_records(
+        &sheet.shown,
+        header_line,
+        header,
+        records,
+        &SUPPORT_COLUMNS,
+        problems,
+        |i| sheet.label(i),
+    ) else {
+        return;
+    };
+    if t.rows.is_empty() {
+        lines.push(("\"support\" = []".into(), None));
+        return;
+    }
+    for row in &t.rows {
+        let first = t
+            .cell(row, 0)
+            .map(|c| c.column.to_string())
+            .unwrap_or_default();
+        lines.push((
+            "[[\"support\"]]".into(),
+            Some(Origin {
+                row: row.line,
+                key: "id".into(),
+                value: String::new(),
+                value_column: 1,
+                cell: Some((sheet.shown.clone(), first)),
+            }),
+        ));
+        for (i, col) in SUPPORT_COLUMNS.iter().enumerate() {
+            let Some(c) = t.cell(row, i) else { continue };
+            if c.text.is_empty() {
+                continue;
+            }
+            let rendered = match col.name {
+                "id" | "name" => toml_string(c.text),
+                "requires_registry" => match c.text.to_lowercase().as_str() {
+                    "true" | "1" | "yes" | "да" => "true".into(),
+                    "false" | "0" | "no" | "нет" => "false".into(),
+                    _ => toml_string(c.text),
+                },
+                _ => toml_value("", c.text),
+            };
+            lines.push((
+                format!("{} = {rendered}", col.name),
+                Some(Origin {
+                    row: row.line,
+                    key: col.name.to_string(),
+                    value: c.text.to_string(),
+                    value_column: col.name.chars().count() + 4,
+                    cell: Some((sheet.shown.clone(), c.column.to_string())),
+                }),
+            ));
+        }
+    }
 }
 
 /// How a marked cell is reported.
