@@ -114,6 +114,8 @@ pub struct Niche {
     pub rank: usize,
     #[serde(flatten)]
     pub need: Need,
+    /// The niche's history, trend and plans (SPEC v2 "Demand outlook").
+    pub outlook: super::outlook::ProductOutlook,
 }
 
 /// Who a participant is and what it supplies, for the report's processing chain.
@@ -187,6 +189,8 @@ pub struct Analysis {
     /// Value of all products from each supplier to each consumer, sorted by (supplier, consumer).
     /// Flows summed per supplier and consumer, for the consumers the map shows (`map_members`).
     pub links: Vec<Link>,
+    /// Existing and potential demand; its `products` are aligned with `needs`.
+    pub outlook: super::outlook::Outlook,
 }
 
 /// All flows from one supplier (participant id, `import:XX` or `domestic`) to one consumer.

@@ -56,7 +56,8 @@ pub fn analyze(study: &Study, graph: &SupplyGraph) -> Result<Analysis, crate::er
     let mut phases = crate::Phases::new();
     let totals = super::Totals::of(study);
     phases.done("  totals");
-    let import_content = super::import_content::import_content(study, &totals)?;
+    let leontief = super::import_content::Leontief::new(study, &totals);
+    let import_content = super::import_content::import_content_of(study, &leontief)?;
     phases.done("  import content");
     let compliance = super::compliance::compliance(study, &totals);
     phases.done("  compliance");
@@ -82,13 +83,17 @@ pub fn analyze(study: &Study, graph: &SupplyGraph) -> Result<Analysis, crate::er
         })
         .collect();
     phases.done("  needs");
+    let outlook = super::outlook::outlook(study, &needs, &leontief)?;
+    phases.done("  outlook");
 
     let mut niches: Vec<Niche> = needs
         .iter()
-        .filter(|n| n.is_niche)
-        .map(|n| Niche {
+        .zip(&outlook.products)
+        .filter(|(n, _)| n.is_niche)
+        .map(|(n, o)| Niche {
             rank: 0,
             need: n.clone(),
+            outlook: o.clone(),
         })
         .collect();
     niches.sort_by(|a, b| {
@@ -135,6 +140,7 @@ pub fn analyze(study: &Study, graph: &SupplyGraph) -> Result<Analysis, crate::er
         compliance,
         import_content,
         import_carriers,
+        outlook,
     })
 }
 

@@ -66,6 +66,19 @@ impl Default for ComplianceThresholds {
     }
 }
 
+/// `[outlook]`: how far the demand trend is projected (SPEC v2 "Demand outlook").
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Outlook {
+    /// Years projected past the selected year, 1..=30.
+    pub horizon: u32,
+}
+
+impl Default for Outlook {
+    fn default() -> Self {
+        Outlook { horizon: 5 }
+    }
+}
+
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct StudyConfig {
     pub id: String,
@@ -75,6 +88,7 @@ pub struct StudyConfig {
     pub criteria: Criteria,
     pub investment: Investment,
     pub compliance: ComplianceThresholds,
+    pub outlook: Outlook,
 }
 
 #[derive(Deserialize)]
@@ -87,6 +101,14 @@ struct RawConfig {
     criteria: Option<RawCriteria>,
     investment: Option<RawInvestment>,
     compliance: Option<RawCompliance>,
+    outlook: Option<RawOutlook>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOutlook {
+    // Any TOML value, so that `5.0` or `"5"` get our message rather than serde's.
+    horizon: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Deserialize)]
@@ -280,6 +302,18 @@ pub fn parse(text: &str, shown: &str, problems: &mut Vec<Problem>) -> Option<Stu
             ),
         },
     };
+    let mut outlook = Outlook::default();
+    if let Some(h) = raw.outlook.and_then(|o| o.horizon) {
+        match h.get_ref() {
+            toml::Value::Integer(v) if (1..=30).contains(v) => outlook.horizon = *v as u32,
+            v => problems.push(at(
+                h.span(),
+                "outlook.horizon",
+                &v.to_string(),
+                "expected a whole number of years 1..30 (a TOML integer such as 5)",
+            )),
+        }
+    }
     if problems.len() > before {
         return None;
     }
@@ -296,6 +330,7 @@ pub fn parse(text: &str, shown: &str, problems: &mut Vec<Problem>) -> Option<Stu
         criteria,
         investment,
         compliance,
+        outlook,
     })
 }
 
@@ -329,6 +364,25 @@ mod tests {
             &mut p,
         );
         assert!(c.is_none());
+        assert_eq!(p[0].line, Some(5), "{p:?}");
+        assert!(p[0].message.contains("unknown field"), "{p:?}");
+    }
+
+    #[test]
+    fn outlook_horizon_is_an_integer_1_to_30() {
+        let base = "id = \"a\"\nname = \"A\"\nregions = [\"R\"]\n[outlook]\n";
+        assert_eq!(parse_ok(base).outlook.horizon, 5);
+        assert_eq!(parse_ok(&format!("{base}horizon = 30\n")).outlook.horizon, 30);
+        for bad in ["0", "31", "5.0", "\"5\"", "-1"] {
+            let mut p = vec![];
+            let c = parse(&format!("{base}horizon = {bad}\n"), "study.toml", &mut p);
+            assert!(c.is_none(), "{bad}");
+            assert_eq!(p.len(), 1, "{bad}: {p:?}");
+            assert_eq!(p[0].line, Some(5), "{bad}: {p:?}");
+            assert!(p[0].message.contains("1..30"), "{bad}: {p:?}");
+        }
+        let mut p = vec![];
+        assert!(parse(&format!("{base}horizons = 5\n"), "study.toml", &mut p).is_none());
         assert_eq!(p[0].line, Some(5), "{p:?}");
         assert!(p[0].message.contains("unknown field"), "{p:?}");
     }

@@ -149,6 +149,25 @@ pub fn warnings(study: &Study) -> Vec<String> {
         }
     }
     odd.finish("prices far from the other consumers' median");
+
+    // A plan for a participant with x_j = 0 (no output_rub and no purchases) changes nothing.
+    if !study.plans.is_empty() {
+        let mut bought = vec![0.0; p.len()];
+        for f in &study.flows {
+            bought[f.consumer] += f.value_rub;
+        }
+        let mut idle_plans = Kind::new(&mut out);
+        for plan in &study.plans {
+            let who = &p[plan.participant];
+            if who.output_rub.unwrap_or(bought[plan.participant]) == 0.0 {
+                idle_plans.push(|| format!(
+                    "plans.csv: the plan of {} for {} changes nothing: its output{} is 0 (no output_rub and no purchases), so the plan cannot scale its purchases",
+                    who.id, plan.year, year_note(study)
+                ));
+            }
+        }
+        idle_plans.finish("plans of participants without output");
+    }
     out
 }
 
