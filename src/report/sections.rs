@@ -279,9 +279,11 @@ pub fn outlook_sentence(
         });
     }
     let s = parts.join("; ");
+    // «… руб.» already ends the sentence.
+    let stop = if s.ends_with('.') { "" } else { "." };
     let mut c = s.chars();
     match c.next() {
-        Some(f) => format!("{}{}.", f.to_uppercase(), c.as_str()),
+        Some(f) => format!("{}{}{stop}", f.to_uppercase(), c.as_str()),
         None => s,
     }
 }
