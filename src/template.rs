@@ -18,7 +18,7 @@
 //! fill instead of listing every consequence.
 
 use crate::error::{Error, Problem, Result};
-use crate::study::{dialect, ComplianceThresholds, Criteria, Investment};
+use crate::study::{dialect, ComplianceThresholds, Criteria, Investment, Outlook};
 use rust_xlsxwriter::{
     Color, DataValidation, DataValidationErrorStyle, DocProperties, ExcelDateTime, Format,
     FormatBorder, Workbook, Worksheet, XlsxError,
@@ -446,7 +446,52 @@ const SPECS: Table = Table {
     ]],
 };
 
-const TABLES: [&Table; 4] = [&PARTICIPANTS, &PRODUCTS, &FLOWS, &SPECS];
+const PLANS: Table = Table {
+    name: "plans",
+    required: false,
+    about: "планы выпуска участников на годы после года анализа (необязательная таблица): из них \
+            считается потенциальный спрос по всей цепочке поставок",
+    replace_with:
+        "replace {them} with the participants' output plans, or delete {them} (the table is optional)",
+    cols: &[
+        col(
+            "participant",
+            Kind::Text,
+            YES,
+            "Код участника из participants.",
+            22.0,
+        ),
+        col(
+            "year",
+            Kind::Year,
+            YES,
+            "Год плана, позже года анализа. Одна строка на участника и год.",
+            10.0,
+        ),
+        col(
+            "output_rub",
+            Kind::Rub,
+            YES,
+            "Планируемый годовой выпуск участника в этом году, руб., не меньше 0.",
+            18.0,
+        ),
+        col(
+            "note",
+            Kind::Text,
+            NO,
+            "Пояснение, например «запуск второй линии»; попадает в отчёт.",
+            36.0,
+        ),
+    ],
+    rows: &[&[
+        V::S("example-final"),
+        V::N(2026.0),
+        V::N(6_000_000_000.0),
+        V::S("ПРИМЕР: запуск второй линии"),
+    ]],
+};
+
+const TABLES: [&Table; 5] = [&PARTICIPANTS, &PRODUCTS, &FLOWS, &SPECS, &PLANS];
 
 // ---------------------------------------------------------------------------------------------
 // Settings of study.toml.
@@ -487,6 +532,7 @@ fn settings() -> Vec<Setting> {
     let c = Criteria::default();
     let i = Investment::default();
     let k = ComplianceThresholds::default();
+    let o = Outlook::default();
     let s = |table, key, default, help| Setting {
         table,
         key,
@@ -523,10 +569,12 @@ fn settings() -> Vec<Setting> {
           "Доля кооперации: продажи участникам в выпуске промышленных участников или закупки у участников в закупках конечных производителей, не меньше этой (minimum cooperation share)."),
         s("compliance", "cooperation_below_max", F(k.cooperation_below_max),
           "Наибольшая доля участников, у которых кооперация по отдельности ниже порога (maximum share of participants below the cooperation share)."),
+        s("outlook", "horizon", U(u64::from(o.horizon)),
+          "На сколько лет после года анализа продлить тренд спроса, целое число 1..30 (years projected past the selected year by the trend, an integer 1..30)."),
     ]
 }
 
-const TABLE_HELP: [(&str, &str); 3] = [
+const TABLE_HELP: [(&str, &str); 4] = [
     ("criteria", "Критерии инвестиционных ниш (niche criteria)."),
     (
         "investment",
@@ -535,6 +583,10 @@ const TABLE_HELP: [(&str, &str); 3] = [
     (
         "compliance",
         "Пороги требований к кластерам для реестра (registry thresholds, Decree 779).",
+    ),
+    (
+        "outlook",
+        "Прогноз существующего спроса по тренду (demand outlook).",
     ),
 ];
 
@@ -551,7 +603,7 @@ fn study_toml() -> String {
         "# Исследование nichegraph (nichegraph study), создано командой `nichegraph init`.\n\
          #\n\
          # 1. Впишите название кластера (name) и его субъекты РФ (regions) вместо «ЗАПОЛНИТЕ: …».\n\
-         # 2. В participants.csv, products.csv, flows.csv и specs.csv замените строки-примеры\n\
+         # 2. В participants.csv, products.csv, flows.csv, specs.csv и plans.csv замените строки-примеры\n\
          #    (коды начинаются с example-, названия — с «ПРИМЕР:») своими данными.\n\
          #    Столбцы описаны в README.md.\n\
          # 3. Проверьте данные: nichegraph check <папка>; затем nichegraph analyze <папка>.\n\
@@ -752,10 +804,10 @@ fn readme_sheet(ws: &mut Worksheet, f: &Formats) -> Result<()> {
     let steps = [
         "1. Лист study: впишите название кластера (name) и субъекты РФ (regions, по строке на \
          субъект) вместо «ЗАПОЛНИТЕ: …». id — код исследования, им названа папка результатов.",
-        "2. Листы participants, products, flows, specs: в каждом есть строки-примеры — коды \
+        "2. Листы participants, products, flows, specs, plans: в каждом есть строки-примеры — коды \
          начинаются с example-, названия — с «ПРИМЕР:». Замените их своими данными (или удалите) и \
-         добавляйте свои строки ниже. Первую строку (заголовки) не меняйте. Лист specs можно \
-         оставить пустым.",
+         добавляйте свои строки ниже. Первую строку (заголовки) не меняйте. Листы specs и plans \
+         можно оставить пустыми.",
         "3. Роль (role) и передел (stage) выбираются из списка. Пустая ячейка — значение не указано.",
         "4. Проверьте данные: nichegraph check study.xlsx; затем nichegraph analyze study.xlsx.",
     ];
@@ -1329,9 +1381,10 @@ mod tests {
         assert_eq!(s.participants.len(), 2);
         assert_eq!(s.flows.len(), 2);
         assert_eq!(s.specs.len(), 1);
+        assert_eq!(s.plans.len(), 1);
         let p = untouched(&created.study).expect("markers");
-        assert_eq!(p.len(), 5, "{p:?}");
-        assert_eq!(untouched(dir.path()).map(|p| p.len()), Some(5));
+        assert_eq!(p.len(), 6, "{p:?}");
+        assert_eq!(untouched(dir.path()).map(|p| p.len()), Some(6));
     }
 
     #[test]
