@@ -177,10 +177,7 @@ pub fn projection(base: &OutlookRow, base_year: i64, t: &Trend, horizon: u32) ->
 /// Output scales per participant for each plan year (ascending): `Δf_j = plan - x_j` for the
 /// participants planned in that year, `Δx = (I - A)^-1 Δf`, `scale_j = max(0, (x_j + Δx_j) /
 /// x_j)` (1 when `x_j` = 0). `None` when the system cannot be solved.
-pub fn plan_scales(
-    l: &Leontief,
-    plans: &[(usize, i64, f64)],
-) -> Option<Vec<(i64, Vec<f64>)>> {
+pub fn plan_scales(l: &Leontief, plans: &[(usize, i64, f64)]) -> Option<Vec<(i64, Vec<f64>)>> {
     let n = l.x.len();
     let mut years: Vec<i64> = plans.iter().map(|p| p.1).collect();
     years.sort_unstable();
@@ -359,7 +356,10 @@ mod tests {
         // 100, 110, 121: growth 10 % exactly, no residuals, so the band is the line itself.
         let t = trend(&[(2016, 100.0), (2017, 110.0), (2018, 121.0)], 2018).unwrap();
         assert!(close(t.demand_growth, 0.1), "{t:?}");
-        assert!(close(t.growth_low, 0.1) && close(t.growth_high, 0.1), "{t:?}");
+        assert!(
+            close(t.growth_low, 0.1) && close(t.growth_high, 0.1),
+            "{t:?}"
+        );
         assert_eq!(t.trend_years, 3);
     }
 

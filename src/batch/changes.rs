@@ -287,14 +287,26 @@ mod tests {
         let kinds = |old: Value, new: Value| -> Vec<String> {
             compare(&old, &new, &comp, &comp, 0.1)
                 .iter()
-                .map(|c| serde_json::to_value(c).unwrap()["kind"].as_str().unwrap().to_string())
+                .map(|c| {
+                    serde_json::to_value(c).unwrap()["kind"]
+                        .as_str()
+                        .unwrap()
+                        .to_string()
+                })
                 .collect()
         };
         // Within the threshold: nothing.
-        assert!(kinds(niche(Some(0.10), Some(100.0)), niche(Some(0.15), Some(109.0))).is_empty());
+        assert!(kinds(
+            niche(Some(0.10), Some(100.0)),
+            niche(Some(0.15), Some(109.0))
+        )
+        .is_empty());
         // Growth by 12 points, plan demand by 20 %.
         assert_eq!(
-            kinds(niche(Some(0.10), Some(100.0)), niche(Some(0.22), Some(120.0))),
+            kinds(
+                niche(Some(0.10), Some(100.0)),
+                niche(Some(0.22), Some(120.0))
+            ),
             vec!["growth_changed", "plan_demand_changed"]
         );
         // A trend that went, plans that appeared.

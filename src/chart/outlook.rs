@@ -3,7 +3,9 @@
 //! band, and the plan years as marked points.
 
 use super::canvas::{wrap, Align, Canvas, Pt};
-use super::kit::{self, header, legend, tr, Scale, Swatch, BLUE, GRID, GREY, INK, M, MUTED, SKY, VERMILLION, W};
+use super::kit::{
+    self, header, legend, tr, Scale, Swatch, BLUE, GREY, GRID, INK, M, MUTED, SKY, VERMILLION, W,
+};
 use super::Chart;
 use crate::analysis::outlook::ProductOutlook;
 use crate::analysis::{Analysis, Niche};
@@ -43,7 +45,12 @@ pub fn render(a: &Analysis, lang: Lang) -> Result<Chart> {
         ),
         (
             Swatch::Fill(VERMILLION),
-            tr(lang, "По планам участников", "Under the participants' plans").to_string(),
+            tr(
+                lang,
+                "По планам участников",
+                "Under the participants' plans",
+            )
+            .to_string(),
         ),
     ];
     y = legend(&mut c, &items, M, y, W - M) + 10.0;
@@ -81,7 +88,10 @@ pub fn render(a: &Analysis, lang: Lang) -> Result<Chart> {
 }
 
 /// The points of one series: (year, value).
-fn points(rows: &[&crate::analysis::outlook::OutlookRow], f: impl Fn(&crate::analysis::outlook::OutlookRow) -> f64) -> Vec<(i64, f64)> {
+fn points(
+    rows: &[&crate::analysis::outlook::OutlookRow],
+    f: impl Fn(&crate::analysis::outlook::OutlookRow) -> f64,
+) -> Vec<(i64, f64)> {
     rows.iter().filter_map(|r| Some((r.year?, f(r)))).collect()
 }
 
@@ -125,7 +135,7 @@ fn panel(c: &mut Canvas, n: &Niche, (x0, y0, x1, y1): (f64, f64, f64, f64), lang
         d0: 0.0,
         d1: vtop,
         p0: bottom,
-        p1: top + 8.0,
+        p1: top + 24.0,
     };
     let at = |(yr, v): (i64, f64)| -> Pt { (xs.at(yr as f64), ys.at(v / div)) };
     // Grid and value ticks.
@@ -142,27 +152,57 @@ fn panel(c: &mut Canvas, n: &Niche, (x0, y0, x1, y1): (f64, f64, f64, f64), lang
     while yr <= last {
         let px = xs.at(yr as f64);
         c.rect(px - 0.5, bottom, px + 0.5, bottom + 5.0, GREY);
-        c.text(&yr.to_string(), (px, bottom + 16.0), 12.5, false, MUTED, Align::Center);
+        c.text(
+            &yr.to_string(),
+            (px, bottom + 16.0),
+            12.5,
+            false,
+            MUTED,
+            Align::Center,
+        );
         yr += every;
     }
     c.rect(xs.p0, bottom - 0.5, xs.p1, bottom + 1.0, GREY);
     // The band and the trend, from the base year.
     if let (Some(t), Some(base)) = (&o.trend, hist.last().copied()) {
         let upper: Vec<Pt> = std::iter::once(at(base))
-            .chain(t.projection.iter().filter_map(|r| Some(at((r.year?, r.high_rub?)))))
+            .chain(
+                t.projection
+                    .iter()
+                    .filter_map(|r| Some(at((r.year?, r.high_rub?)))),
+            )
             .collect();
         let lower: Vec<Pt> = std::iter::once(at(base))
-            .chain(t.projection.iter().filter_map(|r| Some(at((r.year?, r.low_rub?)))))
+            .chain(
+                t.projection
+                    .iter()
+                    .filter_map(|r| Some(at((r.year?, r.low_rub?)))),
+            )
             .collect();
-        let band: Vec<Pt> = upper.iter().copied().chain(lower.iter().rev().copied()).collect();
+        let band: Vec<Pt> = upper
+            .iter()
+            .copied()
+            .chain(lower.iter().rev().copied())
+            .collect();
         c.poly(band, SKY, 0.3);
         let line: Vec<Pt> = std::iter::once(at(base))
-            .chain(t.projection.iter().filter_map(|r| Some(at((r.year?, r.demand_rub)))))
+            .chain(
+                t.projection
+                    .iter()
+                    .filter_map(|r| Some(at((r.year?, r.demand_rub)))),
+            )
             .collect();
         c.dashed(&line, BLUE, 2.5, 8.0, 5.0);
         if let Some(end) = t.projection.last() {
             let p = at((end.year.unwrap_or(last), end.demand_rub));
-            c.text(&rub(end.demand_rub, lang), (p.0 - 4.0, p.1 - 14.0), 12.5, false, BLUE, Align::Right);
+            c.text(
+                &rub(end.demand_rub, lang),
+                (p.0 - 4.0, p.1 - 14.0),
+                12.5,
+                false,
+                BLUE,
+                Align::Right,
+            );
         }
     }
     // The history.
@@ -177,13 +217,25 @@ fn panel(c: &mut Canvas, n: &Niche, (x0, y0, x1, y1): (f64, f64, f64, f64), lang
         let p = at((year, r.demand_rub));
         let d = 7.0;
         c.poly(
-            vec![(p.0, p.1 - d), (p.0 + d, p.1), (p.0, p.1 + d), (p.0 - d, p.1)],
+            vec![
+                (p.0, p.1 - d),
+                (p.0 + d, p.1),
+                (p.0, p.1 + d),
+                (p.0 - d, p.1),
+            ],
             VERMILLION,
             1.0,
         );
     }
     if let Some(p) = o.last_plan() {
         let pt = at((p.year.unwrap_or(last), p.demand_rub));
-        c.text(&rub(p.demand_rub, lang), (pt.0 - 10.0, pt.1 + 16.0), 12.5, false, VERMILLION, Align::Right);
+        c.text(
+            &rub(p.demand_rub, lang),
+            (pt.0 - 10.0, pt.1 + 16.0),
+            12.5,
+            false,
+            VERMILLION,
+            Align::Right,
+        );
     }
 }

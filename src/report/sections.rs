@@ -242,7 +242,10 @@ pub fn outlook_sentence(
         (Some(t), Lang::Ru) => {
             let g = t.trend.demand_growth;
             parts.push(if pct(g.abs(), lang) == pct(0.0, lang) {
-                format!("спрос почти не меняется (за {} лет истории)", t.trend.trend_years)
+                format!(
+                    "спрос почти не меняется (за {} лет истории)",
+                    t.trend.trend_years
+                )
             } else if g > 0.0 {
                 format!("спрос растёт в среднем на {} в год", pct(g, lang))
             } else {
@@ -263,7 +266,9 @@ pub fn outlook_sentence(
             });
         }
         (None, Lang::Ru) => parts.push(match base_year {
-            Some(y) => format!("тренда нет: нужны не менее трёх лет с ненулевым спросом, включая {y} г."),
+            Some(y) => {
+                format!("тренда нет: нужны не менее трёх лет с ненулевым спросом, включая {y} г.")
+            }
             None => "тренда нет: в данных один год".to_string(),
         }),
         (None, Lang::En) => parts.push(match base_year {
@@ -274,8 +279,14 @@ pub fn outlook_sentence(
     if let Some(p) = o.last_plan() {
         let y = p.year.unwrap_or_default();
         parts.push(match lang {
-            Lang::Ru => format!("по планам участников к {y} г. — {}", rub(p.demand_rub, lang)),
-            Lang::En => format!("under the participants' plans, {} by {y}", rub(p.demand_rub, lang)),
+            Lang::Ru => format!(
+                "по планам участников к {y} г. — {}",
+                rub(p.demand_rub, lang)
+            ),
+            Lang::En => format!(
+                "under the participants' plans, {} by {y}",
+                rub(p.demand_rub, lang)
+            ),
         });
     }
     let s = parts.join("; ");
@@ -331,7 +342,11 @@ pub fn outlook(o: &mut String, a: &Analysis, lang: Lang) {
         let _ = writeln!(
             o,
             "### {}\n",
-            if ru { "Планы участников" } else { "The participants' plans" }
+            if ru {
+                "Планы участников"
+            } else {
+                "The participants' plans"
+            }
         );
         for p in &ol.plans {
             let note = p
@@ -346,8 +361,16 @@ pub fn outlook(o: &mut String, a: &Analysis, lang: Lang) {
                 p.year,
                 if ru { "выпуск" } else { "output" },
                 match lang {
-                    Lang::Ru => format!("{} (сейчас {})", rub(p.output_rub, lang), rub(p.current_output_rub, lang)),
-                    Lang::En => format!("{} (now {})", rub(p.output_rub, lang), rub(p.current_output_rub, lang)),
+                    Lang::Ru => format!(
+                        "{} (сейчас {})",
+                        rub(p.output_rub, lang),
+                        rub(p.current_output_rub, lang)
+                    ),
+                    Lang::En => format!(
+                        "{} (now {})",
+                        rub(p.output_rub, lang),
+                        rub(p.current_output_rub, lang)
+                    ),
                 },
                 note
             );

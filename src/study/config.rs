@@ -372,7 +372,10 @@ mod tests {
     fn outlook_horizon_is_an_integer_1_to_30() {
         let base = "id = \"a\"\nname = \"A\"\nregions = [\"R\"]\n[outlook]\n";
         assert_eq!(parse_ok(base).outlook.horizon, 5);
-        assert_eq!(parse_ok(&format!("{base}horizon = 30\n")).outlook.horizon, 30);
+        assert_eq!(
+            parse_ok(&format!("{base}horizon = 30\n")).outlook.horizon,
+            30
+        );
         for bad in ["0", "31", "5.0", "\"5\"", "-1"] {
             let mut p = vec![];
             let c = parse(&format!("{base}horizon = {bad}\n"), "study.toml", &mut p);
