@@ -1330,8 +1330,9 @@ mod tests {
         let s = crate::study::load(&study).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(s.participants.len(), 2);
         assert_eq!(s.config.id, STUDY_ID);
+        assert_eq!(s.plans.len(), 1);
         let p = untouched(&study).expect("markers");
-        assert_eq!(p.len(), 5, "{p:?}");
+        assert_eq!(p.len(), 6, "{p:?}");
     }
 
     #[test]
@@ -1358,6 +1359,8 @@ mod tests {
             serde_json::to_value(&c.compliance).unwrap(),
             serde_json::to_value(ComplianceThresholds::default()).unwrap()
         );
+        assert!(text.contains("\nhorizon = 5"), "{text}");
+        assert_eq!(c.outlook.horizon, Outlook::default().horizon);
         assert_eq!(c.investment.capital_intensity, 1.0);
         // Every key of the three tables is in the template.
         for key in ["criteria", "compliance"] {
