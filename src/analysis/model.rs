@@ -107,6 +107,8 @@ pub struct Need {
     pub import_origins: Vec<ImportOrigin>,
     pub spec_gaps: Vec<SpecGap>,
     pub downstream_final_rub: f64,
+    /// The product's history, trend and plans (SPEC v2 "Demand outlook").
+    pub outlook: super::outlook::ProductOutlook,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -114,8 +116,6 @@ pub struct Niche {
     pub rank: usize,
     #[serde(flatten)]
     pub need: Need,
-    /// The niche's history, trend and plans (SPEC v2 "Demand outlook").
-    pub outlook: super::outlook::ProductOutlook,
 }
 
 /// Who a participant is and what it supplies, for the report's processing chain.
@@ -189,7 +189,7 @@ pub struct Analysis {
     /// Value of all products from each supplier to each consumer, sorted by (supplier, consumer).
     /// Flows summed per supplier and consumer, for the consumers the map shows (`map_members`).
     pub links: Vec<Link>,
-    /// Existing and potential demand; its `products` are aligned with `needs`.
+    /// Existing and potential demand: the study's part (each need has its own).
     pub outlook: super::outlook::Outlook,
 }
 

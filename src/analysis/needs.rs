@@ -83,17 +83,19 @@ pub fn analyze(study: &Study, graph: &SupplyGraph) -> Result<Analysis, crate::er
         })
         .collect();
     phases.done("  needs");
-    let outlook = super::outlook::outlook(study, &needs, &leontief)?;
+    let (outlook, products) = super::outlook::outlook(study, &needs, &leontief)?;
+    let mut needs = needs;
+    for (n, o) in needs.iter_mut().zip(products) {
+        n.outlook = o;
+    }
     phases.done("  outlook");
 
     let mut niches: Vec<Niche> = needs
         .iter()
-        .zip(&outlook.products)
-        .filter(|(n, _)| n.is_niche)
-        .map(|(n, o)| Niche {
+        .filter(|n| n.is_niche)
+        .map(|n| Niche {
             rank: 0,
             need: n.clone(),
-            outlook: o.clone(),
         })
         .collect();
     niches.sort_by(|a, b| {
@@ -310,6 +312,7 @@ fn need(
         import_origins,
         spec_gaps,
         downstream_final_rub,
+        outlook: Default::default(),
     }
 }
 

@@ -61,8 +61,8 @@ pub struct TrendOutlook {
     pub projection: Vec<OutlookRow>,
 }
 
-/// One product's outlook (one per need, in the same order).
-#[derive(Debug, Clone, Serialize)]
+/// One product's outlook (`Need::outlook`).
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct ProductOutlook {
     pub history: Vec<OutlookRow>,
     /// `None` without a trend.
@@ -123,8 +123,6 @@ pub struct Outlook {
     /// The distinct plan years, ascending.
     pub plan_years: Vec<i64>,
     pub plans: Vec<PlanInfo>,
-    /// One per need, in the needs' (product id) order.
-    pub products: Vec<ProductOutlook>,
 }
 
 /// The OLS fit of `ln v = a + b (y - base)` over the points with `v > 0`: a trend when there
@@ -220,8 +218,12 @@ pub fn plan_scales(l: &Leontief, plans: &[(usize, i64, f64)]) -> Option<Vec<(i64
     )
 }
 
-/// The outlook of every need. `needs` are in product order, one per product with flows.
-pub fn outlook(study: &Study, needs: &[Need], l: &Leontief) -> Result<Outlook, Error> {
+/// The study's outlook, and each need's (in the order of `needs`: one per product with flows).
+pub fn outlook(
+    study: &Study,
+    needs: &[Need],
+    l: &Leontief,
+) -> Result<(Outlook, Vec<ProductOutlook>), Error> {
     let y = study.selected_year;
     let horizon = study.config.outlook.horizon;
     let plans: Vec<(usize, i64, f64)> = study
@@ -311,7 +313,7 @@ pub fn outlook(study: &Study, needs: &[Need], l: &Leontief) -> Result<Outlook, E
             }
         })
         .collect();
-    Ok(Outlook {
+    let outlook = Outlook {
         horizon,
         history_years: study.history.years.clone(),
         plan_years: scales.iter().map(|(y, _)| *y).collect(),
@@ -330,8 +332,8 @@ pub fn outlook(study: &Study, needs: &[Need], l: &Leontief) -> Result<Outlook, E
                 }
             })
             .collect(),
-        products,
-    })
+    };
+    Ok((outlook, products))
 }
 
 /// The history sums of product `p` (sums are sorted by product, then year).
@@ -473,16 +475,15 @@ mod tests {
         }];
         let a = crate::analysis::analyze(&s, &crate::graph::SupplyGraph::build(&s)).unwrap();
         let plan: Vec<f64> = a
-            .outlook
-            .products
+            .needs
             .iter()
-            .map(|o| o.plans[0].demand_rub)
+            .map(|n| n.outlook.plans[0].demand_rub)
             .collect();
         for (got, want) in plan.iter().zip([90.0, 110.0, 150.0]) {
             assert!(close(*got, want), "{plan:?}");
         }
-        assert!(close(a.outlook.products[0].plans[0].import_rub, 90.0));
-        assert!(close(a.outlook.products[0].plans[0].demand_qty, 9.0));
+        assert!(close(a.needs[0].outlook.plans[0].import_rub, 90.0));
+        assert!(close(a.needs[0].outlook.plans[0].demand_qty, 9.0));
     }
 
     #[test]

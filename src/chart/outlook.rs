@@ -96,7 +96,7 @@ fn points(
 }
 
 fn panel(c: &mut Canvas, n: &Niche, (x0, y0, x1, y1): (f64, f64, f64, f64), lang: Lang) {
-    let o: &ProductOutlook = &n.outlook;
+    let o: &ProductOutlook = &n.need.outlook;
     let name = wrap(
         &format!("{}. {}", n.rank, n.need.product_name),
         15.0,

@@ -381,7 +381,7 @@ pub fn outlook(o: &mut String, a: &Analysis, lang: Lang) {
 
     for n in &a.niches {
         let need = &n.need;
-        let po = &n.outlook;
+        let po = &need.outlook;
         let _ = writeln!(o, "### {}. {}\n", n.rank, esc(&need.product_name));
         let _ = writeln!(o, "{}\n", outlook_sentence(po, year, lang));
         let head = if ru {
@@ -456,9 +456,8 @@ fn upstream(o: &mut String, a: &Analysis, lang: Lang) {
     let mut moved: Vec<(&crate::analysis::Need, f64, f64)> = a
         .needs
         .iter()
-        .zip(&a.outlook.products)
-        .filter_map(|(n, po)| {
-            let p = po.last_plan()?;
+        .filter_map(|n| {
+            let p = n.outlook.last_plan()?;
             let d = p.demand_rub - n.demand_rub;
             (d.abs() > 1e-9 * n.demand_rub.abs().max(1.0)).then_some((n, p.demand_rub, d))
         })
