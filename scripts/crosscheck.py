@@ -9,6 +9,12 @@ all other cells as strings.
 
     python3 scripts/crosscheck.py [--n 200] [--seed 1] [--bin target/debug/nichegraph]
     python3 scripts/crosscheck.py --only 1234     # rerun one study seed
+    python3 scripts/crosscheck.py --n 0 --portfolio 20   # 20 random multi-study batches
+
+With --portfolio N it also runs N batches of 2 to 5 random studies whose products get random
+`code`s from a small pool (shared codes, codes with spaces, no code: keys by id) and compares
+the batch's portfolio/shared_niches.csv and supply_matches.csv with
+scripts/portfolio_reference.py, and registry.csv's rows with the studies' compliance.json.
 
 Exit 0 when everything agrees, 1 on any mismatch. A failing study is copied to
 /tmp/crosscheck-fail-<seed>/ and both outputs to /tmp/crosscheck-fail-<seed>-out/{rust,ref}/.
@@ -21,6 +27,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import json
 import math
 import os
 import random
@@ -32,6 +39,7 @@ from decimal import Decimal
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REFERENCE = os.path.join(HERE, "spec_reference.py")
+PORTFOLIO_REFERENCE = os.path.join(HERE, "portfolio_reference.py")
 
 NUMERIC_COLUMNS = {
     "needs.csv": {
@@ -47,12 +55,17 @@ NUMERIC_COLUMNS = {
     "demand_outlook.csv": {
         "year", "demand_qty", "demand_rub", "import_rub", "low_rub", "high_rub",
     },
+    "shared_niches.csv": {"addressable_qty", "addressable_rub", "investment_rub"},
+    "supply_matches.csv": {"rank", "supplied_rub"},
 }
 NUMERIC_COLUMNS["needs.csv"].add("demand_growth")
 # Figures from a regression, powers or a linear solve: summation order and pivoting differ.
 LOOSE_COLUMNS = {"demand_growth", "trend_rub", "plan_demand_rub", "demand_qty", "demand_rub",
                  "import_rub", "low_rub", "high_rub"}
 LOOSE_FILES = {"demand_outlook.csv"}
+# Product codes for portfolio batches: "20 16 40" and "20.16.40" are different keys (only spaces
+# are removed), "2841 61 000 0" and "2841610000" the same.
+CODES = ["20.16.40", "20 16 40", "23.14.11", "2841 61 000 0", "2841610000", "1", "1."]
 
 # Ids chosen so that byte order and case-insensitive order disagree ("B" < "a" < "b").
 PARTICIPANT_IDS = ["B", "a", "A", "b", "Z9", "_u", "x.y", "c-1", "0k", "M_m", "aa", "AB",
@@ -671,6 +684,73 @@ def run_one(seed: int, binary: str, stats: dict, verbose: bool) -> list[str]:
     return problems
 
 
+def with_codes(rng: random.Random, products_csv: str) -> str:
+    """products.csv with a `code` column: a random pool code or empty on each row."""
+    text = products_csv.lstrip("\ufeff")
+    rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(rows[0] + ["code"])
+    for r in rows[1:]:
+        w.writerow(r + ["" if rng.random() < 0.35 else rng.choice(CODES)])
+    return buf.getvalue()
+
+
+def run_portfolio(seed: int, binary: str, stats: dict, verbose: bool) -> list[str]:
+    rng = random.Random(10**6 + seed)
+    k = rng.randint(2, 5)
+    with tempfile.TemporaryDirectory(prefix=f"crosscheck-portfolio-{seed}-") as tmp:
+        src = os.path.join(tmp, "studies")
+        dirs = []
+        for j in range(k):
+            gen = Gen(seed * 10 + j + 10**6)
+            files = gen.build()
+            files["products.csv"] = with_codes(rng, files["products.csv"])
+            d = os.path.join(src, f"study{j}")
+            os.makedirs(d)
+            for name, text in files.items():
+                with open(os.path.join(d, name), "w", encoding="utf-8", newline="") as fh:
+                    fh.write(text)
+            dirs.append((d, gen.study_id))
+        rust_out, ref_out = os.path.join(tmp, "rust"), os.path.join(tmp, "ref")
+        rp = subprocess.run([binary, "batch", src, "--out", rust_out, "-q"],
+                            capture_output=True, text=True)
+        pp = subprocess.run([sys.executable, PORTFOLIO_REFERENCE, ref_out] + [d for d, _ in dirs],
+                            capture_output=True, text=True)
+        problems = []
+        if pp.returncode != 0:
+            problems.append(f"portfolio {seed}: reference failed: {pp.stderr.strip()}")
+        if rp.returncode != 0:
+            problems.append(f"portfolio {seed}: nichegraph failed (exit {rp.returncode}): "
+                            f"{(rp.stderr or rp.stdout).strip()[:2000]}")
+        if not problems:
+            for fname in ("shared_niches.csv", "supply_matches.csv"):
+                _, got = read_rows(os.path.join(rust_out, "portfolio", fname))
+                stats[fname] = stats.get(fname, 0) + len(got)
+                problems += compare(seed, fname, os.path.join(rust_out, "portfolio", fname),
+                                    os.path.join(ref_out, fname), stats)
+            header, rows = read_rows(os.path.join(rust_out, "portfolio", "registry.csv"))
+            ids = sorted((i for _, i in dirs), key=str.encode)
+            if [r[0] for r in rows] != ids:
+                problems.append(f"portfolio {seed}: registry.csv rows {[r[0] for r in rows]}, "
+                                f"expected {ids}")
+            for r in rows:
+                with open(os.path.join(rust_out, r[0], "compliance.json"), encoding="utf-8") as fh:
+                    c = json.load(fh)
+                want = [c["overall"]] + [x["status"] for x in c["criteria"]]
+                ids_want = ["study", "name", "overall"] + [x["id"] for x in c["criteria"]]
+                if header != ids_want or r[2:] != want:
+                    problems.append(f"portfolio {seed}: registry.csv row {r[0]}: {r} vs {want}")
+        if problems:
+            keep = f"/tmp/crosscheck-portfolio-fail-{seed}"
+            shutil.rmtree(keep, ignore_errors=True)
+            shutil.copytree(tmp, keep)
+            problems.append(f"portfolio {seed}: batch kept in {keep}/")
+        elif verbose:
+            print(f"portfolio {seed}: ok ({k} studies)")
+    return problems
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=200, help="number of studies (default 200)")
@@ -678,6 +758,8 @@ def main() -> int:
     ap.add_argument("--only", type=int, help="run just this study seed")
     ap.add_argument("--bin", default="/work/main/target/debug/nichegraph",
                     help="nichegraph binary (default /work/main/target/debug/nichegraph)")
+    ap.add_argument("--portfolio", type=int, default=0,
+                    help="also run this many random multi-study batches (default 0)")
     ap.add_argument("-v", "--verbose", action="store_true")
     ap.add_argument("--show-text-diffs", action="store_true",
                     help="also list numeric cells that agree only within tolerance")
@@ -696,6 +778,18 @@ def main() -> int:
             mismatches += len(problems) - 1
             for p in problems:
                 print(p)
+    portfolio_seeds = range(args.seed, args.seed + args.portfolio)
+    for seed in portfolio_seeds:
+        problems = run_portfolio(seed, args.bin, stats, args.verbose)
+        if problems:
+            failing += 1
+            mismatches += len(problems) - 1
+            for p in problems:
+                print(p)
+    if args.portfolio:
+        print(f"crosscheck: {args.portfolio} portfolio batches run "
+              f"({stats.get('shared_niches.csv', 0)} shared niches, "
+              f"{stats.get('supply_matches.csv', 0)} supply matches compared)")
     if stats["numeric_text_diffs"]:
         print(f"crosscheck: note: {stats['numeric_text_diffs']} numeric cells equal within "
               f"tolerance but not byte-identical")

@@ -153,8 +153,12 @@ pub struct InputArgs {
     #[arg(long, value_parser = parse_delimiter)]
     pub delimiter: Option<u8>,
     /// Numbers are written with a decimal comma and spaces between thousands (default: detect)
-    #[arg(long)]
+    #[arg(long, conflicts_with = "decimal_point")]
     pub decimal_comma: bool,
+    /// Numbers are written with a decimal point; ',' may separate thousands, as in 1,234.5
+    /// (default: detect)
+    #[arg(long)]
+    pub decimal_point: bool,
 }
 
 impl InputArgs {
@@ -162,7 +166,11 @@ impl InputArgs {
         DialectOptions {
             encoding: self.encoding,
             delimiter: self.delimiter,
-            decimal_comma: self.decimal_comma.then_some(true),
+            decimal_comma: match (self.decimal_comma, self.decimal_point) {
+                (true, _) => Some(true),
+                (_, true) => Some(false),
+                _ => None,
+            },
         }
     }
 }

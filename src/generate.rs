@@ -2,7 +2,7 @@
 //!
 //! The shape follows what national inter-firm flow data looks like: four stages, firm sizes
 //! and flow values with heavy tails (a few firms buy most), several import origins, products
-//! whose import dependence ranges from none to total, about 6% of flows against the stage
+//! whose import dependence ranges from none to total, 0.1% of flow rows against the stage
 //! order, some repeat deliveries (rows that add up), specs and benchmarks for a share of the
 //! products. Everything comes from one seeded generator, written in one fixed order, so the
 //! same arguments always give byte-identical files.
@@ -55,6 +55,9 @@ const ORIGINS: [(&str, u32); 8] = [
 ];
 
 const YEAR: i64 = 2025;
+
+/// One generated flow row in this many runs against the stage order (0.1 %).
+pub const BACKWARD_ONE_IN: u32 = 1000;
 
 /// Pareto(alpha) with minimum 1: heavy-tailed sizes.
 fn pareto(rng: &mut fastrand::Rng, alpha: f64) -> f64 {
@@ -287,9 +290,11 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
         }
         let c = buyers.pick(&mut rng);
         let cs = firms[c].stage;
-        // Inputs come from the stage below; about 6% go against the stage order.
-        let ps = if rng.u32(0..100) < 6 {
-            rng.u8(cs..=4)
+        // Inputs come from the stage below (stage 1 buys stage 1); one row in
+        // `BACKWARD_ONE_IN` buys a later stage's product, against the stage order, as real
+        // data does now and then.
+        let ps = if cs < 4 && rng.u32(0..BACKWARD_ONE_IN) == 0 {
+            rng.u8(cs + 1..=4)
         } else {
             cs.saturating_sub(1).max(1)
         };

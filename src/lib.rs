@@ -29,6 +29,8 @@ pub struct AnalyzeOutcome {
     pub kept_scenarios: Option<run::KeptScenarios>,
     pub analysis: analysis::Analysis,
     pub warnings: Vec<String>,
+    /// How the study was read, for the reader to know (`study::warnings::notes`).
+    pub notes: Vec<String>,
 }
 
 /// A study analysed and rendered, not yet written.
@@ -69,14 +71,14 @@ pub fn manifest(
     }
 }
 
-/// `--encoding`, `--delimiter` and `--decimal-comma` describe CSV files: with a workbook they
+/// `--encoding`, `--delimiter`, `--decimal-comma` and `--decimal-point` describe CSV files: with a workbook they
 /// would be silently meaningless, so they are a usage error there.
 fn csv_options_fit(study_dir: &Path, input: study::dialect::DialectOptions) -> Result<()> {
     let set =
         input.encoding.is_some() || input.delimiter.is_some() || input.decimal_comma.is_some();
     if set && study_dir.is_file() {
         return Err(error::Error::Usage(format!(
-            "--encoding, --delimiter and --decimal-comma apply to CSV files; {} is a workbook",
+            "--encoding, --delimiter, --decimal-comma and --decimal-point apply to CSV files; {} is a workbook",
             study_dir.display()
         )));
     }
@@ -214,6 +216,7 @@ pub fn analyze(
         folder,
         kept_scenarios: scenarios,
         warnings,
+        notes: study::warnings::notes(&p.study),
         analysis: p.analysis,
     })
 }

@@ -73,6 +73,9 @@ fn run(cli: Cli) -> Result<(), Error> {
             drop(spinner);
             let outcome = outcome?;
             if !quiet {
+                for n in &outcome.notes {
+                    eprintln!("note: {n}");
+                }
                 for w in &outcome.warnings {
                     eprintln!("warning: {w}");
                 }
@@ -210,6 +213,9 @@ fn run(cli: Cli) -> Result<(), Error> {
             }
             for (file, d) in &s.dialects {
                 println!("{file}: {d}");
+            }
+            for n in nichegraph::study::warnings::notes(&s) {
+                println!("note: {n}");
             }
             for w in &warnings {
                 println!("warning: {w}");

@@ -54,6 +54,12 @@ enum Kind {
     /// Text that looks like a number (ИНН): formatted as text so leading zeros stay.
     Code,
     Role,
+    /// A participant id, chosen from the participants sheet.
+    Participant,
+    /// A participant id from the participants sheet, `import:<СТРАНА>` or `domestic`.
+    Supplier,
+    /// A product id, chosen from the products sheet.
+    Product,
     Stage,
     Int,
     Year,
@@ -271,6 +277,16 @@ const PRODUCTS: Table = Table {
             "Минимальная эффективная годовая мощность, в единицах продукта, ≥ 0.",
             16.0,
         ),
+        col(
+            "code",
+            Kind::Code,
+            NO,
+            "Код продукта по ОКПД2 или ТН ВЭД: цифры и точки, например 20.60.13 или \
+             2841 61 000 0 (пробелы не учитываются); в Excel вводите текстом, иначе 24.10 \
+             станет 24.1. По коду ассоциация находит одну и ту же продукцию в разных \
+             кластерах. Пусто — без кода.",
+            16.0,
+        ),
     ],
     rows: &[
         &[
@@ -281,12 +297,14 @@ const PRODUCTS: Table = Table {
             V::N(2_000_000.0),
             V::N(3_000_000.0),
             V::N(100.0),
+            V::S("20.60.13"),
         ],
         &[
             V::S("example-prepreg"),
             V::S("ПРИМЕР: Препрег на основе углеродной ткани"),
             V::N(2.0),
             V::S("т"),
+            V::E,
             V::E,
             V::E,
             V::E,
@@ -303,7 +321,7 @@ const FLOWS: Table = Table {
     cols: &[
         col(
             "supplier",
-            Kind::Text,
+            Kind::Supplier,
             YES,
             "Поставщик: код участника; import:<СТРАНА> для импорта (код страны латиницей, \
              например import:DE); domestic — российский поставщик вне кластера.",
@@ -318,14 +336,14 @@ const FLOWS: Table = Table {
         ),
         col(
             "consumer",
-            Kind::Text,
+            Kind::Participant,
             YES,
             "Покупатель: код участника. Поставщик и покупатель не могут совпадать.",
             22.0,
         ),
         col(
             "product",
-            Kind::Text,
+            Kind::Product,
             YES,
             "Код продукта из products.",
             22.0,
@@ -385,12 +403,12 @@ const SPECS: Table = Table {
     cols: &[
         col(
             "consumer",
-            Kind::Text,
+            Kind::Participant,
             YES,
             "Код участника, которому нужна характеристика.",
             22.0,
         ),
-        col("product", Kind::Text, YES, "Код продукта.", 22.0),
+        col("product", Kind::Product, YES, "Код продукта.", 22.0),
         col(
             "parameter",
             Kind::Text,
@@ -759,7 +777,7 @@ impl Formats {
 
     fn column(&self, kind: Kind) -> Option<&Format> {
         match kind {
-            Kind::Text | Kind::Role => None,
+            Kind::Text | Kind::Role | Kind::Participant | Kind::Supplier | Kind::Product => None,
             Kind::Code => Some(&self.text),
             Kind::Stage | Kind::Int | Kind::Year => Some(&self.int),
             Kind::Rub => Some(&self.rub),
@@ -808,7 +826,8 @@ fn readme_sheet(ws: &mut Worksheet, f: &Formats) -> Result<()> {
          начинаются с example-, названия — с «ПРИМЕР:». Замените их своими данными (или удалите) и \
          добавляйте свои строки ниже. Первую строку (заголовки) не меняйте. Листы specs и plans \
          можно оставить пустыми.",
-        "3. Роль (role) и передел (stage) выбираются из списка. Пустая ячейка — значение не указано.",
+        "3. Роль (role), передел (stage) и, на листах flows и specs, коды участников и продуктов \
+         выбираются из списка. Пустая ячейка — значение не указано.",
         "4. Проверьте данные: nichegraph check study.xlsx; затем nichegraph analyze study.xlsx.",
     ];
     for s in steps {
@@ -986,9 +1005,46 @@ fn validation(kind: Kind) -> Result<Option<DataValidation>> {
             .map_err(xe)?
             .set_error_message("Передел — число от 1 до 4.")
             .map_err(xe)?,
+        Kind::Participant => id_list(
+            "participants",
+            "Участник",
+            "Выберите код участника с листа participants.",
+        )?,
+        Kind::Product => id_list(
+            "products",
+            "Продукт",
+            "Выберите код продукта с листа products.",
+        )?,
+        Kind::Supplier => {
+            // Imports and Russian suppliers outside the cluster are not on the list: a value
+            // off the list is only questioned, not refused.
+            let v = id_list(
+                "participants",
+                "Поставщик",
+                "Код участника с листа participants, import:<СТРАНА> (например import:DE) или domestic.",
+            )?;
+            return Ok(Some(
+                v.set_error_style(DataValidationErrorStyle::Information),
+            ));
+        }
         _ => return Ok(None),
     };
     Ok(Some(v.set_error_style(DataValidationErrorStyle::Stop)))
+}
+
+/// A drop-down of the ids in column A of another sheet (its rows under the header).
+fn id_list(sheet: &str, title: &str, message: &str) -> Result<DataValidation> {
+    let range = format!("={sheet}!$A$2:$A${}", FORMATTED_ROWS + 1);
+    DataValidation::new()
+        .allow_list_formula(rust_xlsxwriter::Formula::new(range))
+        .set_input_title(title)
+        .map_err(xe)?
+        .set_input_message(message)
+        .map_err(xe)?
+        .set_error_title("Нет в списке")
+        .map_err(xe)?
+        .set_error_message(message)
+        .map_err(xe)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -336,8 +336,9 @@ fn analyze_of_bad_case_leaves_earlier_output_untouched() {
     finish("analyze of bad studies", cases.len(), failures);
 }
 
-/// Every case's flows.csv keeps the base's rows with years 2017 and 2018 (or is missing or
-/// unreadable), so no problem may claim that flows.csv has no year at all. Such a claim is a
+/// Every case's flows.csv keeps the base's rows with years 2017 and 2018 (or is missing,
+/// unreadable, or header-only, which is named as such), so no problem may claim that flows.csv
+/// has no year at all. Such a claim is a
 /// cascade: a problem in another file made the year check see no rows.
 #[test]
 fn no_case_claims_flows_have_no_years() {

@@ -184,7 +184,7 @@ fn kill_9_during_forced_batches_never_damages_outputs() {
         .assert()
         .success();
     let expected: Vec<(String, BTreeMap<String, Vec<u8>>)> =
-        ["composites-without-borders", "auto-components"]
+        ["composites-without-borders", "auto-components", "portfolio"]
             .iter()
             .map(|id| (id.to_string(), outputs(&out.path().join(id))))
             .collect();

@@ -327,9 +327,8 @@ fn ten_megabytes_of_binary_noise_are_refused_briefly() {
 }
 
 /// A flows.csv with only its header, while study.toml names a year: there is no row of that
-/// year. The message must name flows.csv (its cause is that the file has no rows at all).
-/// This cannot be a fixture: `no_case_claims_flows_have_no_years` in tests/bad_input.rs
-/// assumes every case keeps the base's flow rows.
+/// year. The message must name flows.csv and say its cause: the file has no rows at all.
+/// (tests/fixtures/bad/header-only-flows is the same case in the corpus.)
 #[test]
 fn header_only_flows_with_a_study_year_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
@@ -342,7 +341,12 @@ fn header_only_flows_with_a_study_year_is_refused() {
     let r = check(&study);
     assert_eq!(r.code, Some(65), "{}", r.stderr_head());
     assert!(
-        names(&r.stderr(), "flows.csv", "", "matches no flow row"),
+        names(
+            &r.stderr(),
+            "flows.csv",
+            "",
+            "the file has no rows under its header"
+        ),
         "stderr:\n{}",
         r.stderr_head()
     );

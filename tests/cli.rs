@@ -842,3 +842,321 @@ fn issue16_text_snapshots() {
         insta::assert_snapshot!(name, md);
     }
 }
+
+/// A copy of the tiny valid study of tests/fixtures/base in a temporary folder.
+fn base_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_study(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/base"),
+        dir.path(),
+    );
+    dir
+}
+
+fn edit(path: &Path, f: impl FnOnce(String) -> String) {
+    let text = std::fs::read_to_string(path).unwrap();
+    std::fs::write(path, f(text)).unwrap();
+}
+
+fn check_output(study: &Path, extra: &[&str]) -> (Option<i32>, String, String) {
+    let out = bin().arg("check").arg(study).args(extra).output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn english_locale_thousands_commas_are_read_as_thousands() {
+    let study = base_copy();
+    let flows = study.path().join("flows.csv");
+    // «1,234.5» proves a decimal point, so «260,000,000» and «11,000» are thousands.
+    edit(&flows, |t| {
+        t.replace(
+            "import:JP,Toray,parts,carbon-fiber,100,260000000,2018",
+            "import:JP,Toray,parts,carbon-fiber,\"1,234.5\",\"260,000,000\",2018",
+        )
+        .replace(
+            "import:FR,Hexcel,plane,prepreg,40,160000000,2018",
+            "import:FR,Hexcel,plane,prepreg,\"11,000\",\"160,000,000\",2018",
+        )
+    });
+    let (code, stdout, stderr) = check_output(study.path(), &[]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("flows.csv: UTF-8, separator ',', decimal point, ',' between thousands"),
+        "{stdout}"
+    );
+    let out = tempfile::tempdir().unwrap();
+    analyze(study.path(), out.path(), &[], "1");
+    let needs = read_csv(&out.path().join("tiny-base/needs.csv"));
+    let carbon = needs
+        .iter()
+        .find(|r| r["product"] == "carbon-fiber")
+        .unwrap();
+    assert_eq!(carbon["demand_qty"], "1284.5");
+    assert_eq!(carbon["demand_rub"], "385000000");
+    let prepreg = needs.iter().find(|r| r["product"] == "prepreg").unwrap();
+    assert_eq!(prepreg["demand_qty"], "11010");
+
+    // Only «11,000»: 11 or 11000? An error that names both options; either option decides.
+    let study = base_copy();
+    let flows = study.path().join("flows.csv");
+    edit(&flows, |t| {
+        t.replace(
+            "import:FR,Hexcel,plane,prepreg,40,160000000,2018",
+            "import:FR,Hexcel,plane,prepreg,\"11,000\",\"682,000\",2018",
+        )
+    });
+    let (code, _, stderr) = check_output(study.path(), &[]);
+    assert_eq!(code, Some(65), "{stderr}");
+    assert!(
+        stderr.contains("flows.csv") && stderr.contains("--decimal-point"),
+        "{stderr}"
+    );
+    for (option, qty) in [("--decimal-point", "11010"), ("--decimal-comma", "21")] {
+        let out = tempfile::tempdir().unwrap();
+        analyze(study.path(), out.path(), &[option], "1");
+        let needs = read_csv(&out.path().join("tiny-base/needs.csv"));
+        let prepreg = needs.iter().find(|r| r["product"] == "prepreg").unwrap();
+        assert_eq!(prepreg["demand_qty"], qty, "{option}");
+    }
+
+    // Thousands commas under --decimal-comma: the message says how to write the number.
+    let study = base_copy();
+    edit(&study.path().join("flows.csv"), |t| {
+        t.replace(",160000000,", ",\"160,000,000\",")
+    });
+    let (code, _, stderr) = check_output(study.path(), &["--decimal-comma"]);
+    assert_eq!(code, Some(65), "{stderr}");
+    assert!(
+        stderr.contains("flows.csv:4:6:")
+            && stderr.contains("reads as 160000000 with ',' between thousands")
+            && stderr.contains("--decimal-point"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_bad_role_is_one_problem_and_russian_role_names_are_accepted() {
+    let study = base_copy();
+    let participants = study.path().join("participants.csv");
+    // Both participants with a bad role are suppliers and consumers of flows: no knock-on errors.
+    edit(&participants, |t| {
+        t.replace(",industrial,1,", ",промышленность,1,")
+            .replace(",industrial,2,", ",завод,2,")
+    });
+    let (code, _, stderr) = check_output(study.path(), &[]);
+    assert_eq!(code, Some(65));
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 3, "two problems and the summary: {stderr}");
+    assert!(
+        errors[0].contains("participants.csv:2:4:") && errors[1].contains("participants.csv:3:4:"),
+        "{stderr}"
+    );
+    assert!(errors[0].contains("specialized_org (специализированная организация)"));
+
+    // An id misspelt where it is defined: one problem that lists the other rows using it.
+    let study = base_copy();
+    edit(&study.path().join("participants.csv"), |t| {
+        t.replace("fiber,", "fibre,")
+    });
+    edit(&study.path().join("flows.csv"), |t| {
+        format!("{t}fiber,,plane,prepreg,1,1,2018\nfiber,,plane,prepreg,1,2,2018\n")
+    });
+    let (code, _, stderr) = check_output(study.path(), &[]);
+    assert_eq!(code, Some(65));
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 2, "{stderr}");
+    assert!(
+        errors[0].contains("flows.csv:2:1:")
+            && errors[0].contains("the same id is on 2 more rows: lines 7, 8"),
+        "{stderr}"
+    );
+
+    let study = base_copy();
+    let participants = study.path().join("participants.csv");
+    edit(&participants, |t| {
+        t.replace(",industrial,1,", ",Промышленное  предприятие,1,")
+            .replace(",final_producer,", ",ПРОИЗВОДИТЕЛЬ КОНЕЧНОЙ ПРОДУКЦИИ,")
+            .replace(",education,", ",Образовательное учреждение,")
+            .replace(",industrial,2,", ",Industrial,2,")
+    });
+    let (code, stdout, stderr) = check_output(study.path(), &[]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+}
+
+#[test]
+fn one_country_spelled_several_ways_is_one_origin() {
+    let study = base_copy();
+    edit(&study.path().join("flows.csv"), |t| {
+        format!(
+            "{t}import:no,,plane,prepreg,1,1000000,2018\n\
+             import:Norway,,plane,prepreg,2,2000000,2018\n\
+             import:Норвегия,,plane,prepreg,3,3000000,2018\n\
+             import:NO,,plane,prepreg,4,4000000,2018\n\
+             import:eu,,plane,prepreg,5,5000000,2018\n"
+        )
+    });
+    let (code, stdout, stderr) = check_output(study.path(), &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.contains("warning: flows.csv:8: import:Norway is read as import:NO (Norway)")
+            && stdout.contains("warning: flows.csv:9: import:Норвегия is read as import:NO"),
+        "{stdout}"
+    );
+    // A lower-case code is simply a code: no warning.
+    assert!(!stdout.contains("import:no "), "{stdout}");
+    let out = tempfile::tempdir().unwrap();
+    analyze(study.path(), out.path(), &[], "1");
+    let niches: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("tiny-base/niches.json")).unwrap())
+            .unwrap();
+    let prepreg = niches["niches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["product"] == "prepreg")
+        .unwrap();
+    let origins: Vec<(&str, f64)> = prepreg["import_origins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["origin"].as_str().unwrap(),
+                o["value_rub"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    // Not an ISO code: kept as written.
+    assert_eq!(
+        origins,
+        [("FR", 160e6), ("NO", 10e6), ("eu", 5e6)],
+        "{prepreg}"
+    );
+    let report = std::fs::read_to_string(out.path().join("tiny-base/report.md")).unwrap();
+    assert!(report.contains("Норвегия"), "{report}");
+}
+
+#[test]
+fn check_and_analyze_say_which_year_counts_and_which_rows_repeat() {
+    let study = base_copy();
+    edit(&study.path().join("study.toml"), |t| {
+        t.replace("year = 2018\n", "")
+    });
+    edit(&study.path().join("flows.csv"), |t| {
+        format!("{t}parts,,plane,prepreg,10,35000000,2018\nparts,,plane,prepreg,10,35000000,2017\n")
+    });
+    let (code, stdout, stderr) = check_output(study.path(), &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.contains(
+            "note: flows.csv has rows for the years 2017, 2018; only 2018, the latest, is analysed"
+        ),
+        "{stdout}"
+    );
+    // Line 7 repeats line 5 in 2018; line 8 is of 2017, which does not count.
+    assert!(
+        stdout.contains("warning: flows.csv:7: the row has the same supplier, consumer, product, quantity and value as line 5"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("flows.csv:8:"), "{stdout}");
+    let out = tempfile::tempdir().unwrap();
+    let a = bin()
+        .arg("analyze")
+        .arg(study.path())
+        .arg("--out")
+        .arg(out.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&a.stderr);
+    assert!(a.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("note: flows.csv has rows for the years 2017, 2018"),
+        "{stderr}"
+    );
+    // With the year set, nothing to note.
+    edit(&study.path().join("study.toml"), |t| {
+        format!("{t}year = 2018\n")
+    });
+    let (_, stdout, _) = check_output(study.path(), &[]);
+    assert!(!stdout.contains("note:"), "{stdout}");
+
+    // A header-only flows.csv without a study year is a study without flows, and check says so.
+    edit(&study.path().join("study.toml"), |t| {
+        t.replace("year = 2018\n", "")
+    });
+    edit(&study.path().join("flows.csv"), |t| {
+        t.lines().next().unwrap().to_string() + "\n"
+    });
+    let (code, stdout, stderr) = check_output(study.path(), &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.contains("note: flows.csv has no rows under its header"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn generated_studies_keep_the_stage_order_and_repeat_no_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = dir.path().join("g");
+    bin()
+        .args([
+            "generate",
+            "--participants",
+            "300",
+            "--flows",
+            "50000",
+            "--seed",
+            "7",
+        ])
+        .arg(&study)
+        .assert()
+        .success();
+    let (code, stdout, stderr) = check_output(&study, &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let warnings: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .collect();
+    let unique: std::collections::BTreeSet<&&str> = warnings.iter().collect();
+    assert_eq!(
+        unique.len(),
+        warnings.len(),
+        "a warning line repeats: {stdout}"
+    );
+    // 0.1 % of 50 000 rows run against the stage order: about 50 (shown or counted).
+    let against: usize = warnings
+        .iter()
+        .filter(|w| w.contains("against the stage order"))
+        .map(|w| {
+            w.strip_prefix("warning: … and ")
+                .and_then(|r| r.split(' ').next())
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(1)
+        })
+        .sum();
+    assert!(
+        (1..=120).contains(&against),
+        "{against} flows against the stage order: {stdout}"
+    );
+}
+
+#[test]
+fn scripts_test_completes_a_minimal_toolchain() {
+    // scripts/lib/toolchain_test.sh runs the functions with stand-in commands.
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/lib/toolchain_test.sh");
+    let out = std::process::Command::new("bash")
+        .arg(&script)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

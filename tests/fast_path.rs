@@ -8,8 +8,15 @@ use std::path::Path;
 
 fn fingerprint(s: &Study) -> String {
     format!(
-        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
-        s.selected_year, s.flows, s.dialects, s.history, s.plans
+        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+        s.selected_year,
+        s.flows,
+        s.dialects,
+        s.years_present,
+        s.renamed_origins,
+        s.duplicate_flow_rows,
+        s.history,
+        s.plans
     )
 }
 
@@ -157,5 +164,55 @@ fn parquet_fast_and_exact_agree() {
         generate(&dir, &params).unwrap();
         assert!(dir.join("flows.parquet").is_file());
         same(&dir, &format!("parquet, seed {seed}"));
+    }
+}
+
+/// Origins spelled otherwise than by their code, and rows that repeat another, are warned about
+/// with line numbers: the fast path leaves them to the exact loader, and the result is the same.
+#[test]
+fn spellings_and_repeated_rows_go_to_the_exact_loader() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    let params = Params {
+        participants: 60,
+        flows: 3000,
+        seed: 5,
+        parquet: false,
+        id: "t".into(),
+        years: 1,
+        plans: 0,
+    };
+    generate(&dir, &params).unwrap();
+    let flows = std::fs::read_to_string(dir.join("flows.csv")).unwrap();
+    let opts = DialectOptions::default();
+    for (what, text) in [
+        (
+            "lower-case codes",
+            flows.replacen("import:CN,", "import:cn,", 7),
+        ),
+        (
+            "country names",
+            flows.replacen("import:DE,", "import:Germany,", 3),
+        ),
+        ("a repeated row", {
+            let row = flows.lines().nth(1).unwrap();
+            format!("{flows}{row}\n")
+        }),
+    ] {
+        std::fs::write(dir.join("flows.csv"), &text).unwrap();
+        let fast = load_with(&dir, opts).unwrap();
+        let exact = load_exact(&dir, opts).unwrap();
+        assert!(!fast.flows_fast, "{what}: the fast path kept it");
+        assert_eq!(fingerprint(&fast), fingerprint(&exact), "{what}");
+        assert!(
+            !fast.renamed_origins.is_empty()
+                || !fast.duplicate_flow_rows.is_empty()
+                || what == "lower-case codes",
+            "{what}: nothing to warn about"
+        );
+        assert!(
+            !fast.flows.iter().any(|f| matches!(&f.supplier, nichegraph::study::Source::Import(o) if o == "cn" || o == "Germany")),
+            "{what}: an origin kept its spelling"
+        );
     }
 }

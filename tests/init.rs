@@ -450,8 +450,18 @@ fn workbook_drop_downs_survive_libreoffice() {
         )),
         "no stage list in {lists:?}"
     );
-    // The participants and products tables use them.
+    // Ids on the flows and specs sheets are chosen from the participants and products sheets.
     for sheet in ["participants", "products"] {
+        assert!(
+            lists
+                .iter()
+                .any(|v| v.contains("cell-content-is-in-list(")
+                    && v.contains(&format!("{sheet}.$A$2:"))),
+            "no list of {sheet} ids in {lists:?}"
+        );
+    }
+    // The participants and products tables use them, and so do flows and specs.
+    for sheet in ["participants", "products", "flows", "specs"] {
         let at = content
             .find(&format!("<table:table table:name=\"{sheet}\""))
             .unwrap();
@@ -496,6 +506,25 @@ fn workbook_drop_downs_survive_libreoffice() {
         products.contains("<formula1>&quot;1,2,3,4&quot;</formula1>"),
         "stage list lost on products"
     );
+    // On flows: supplier (A), consumer (C) and product (D) from the other sheets.
+    let flows = xlsx_sheet_xml(&back, "flows");
+    let from_sheet = |sheet: &str, col: &str| {
+        flows.split("<dataValidation ").skip(1).any(|v| {
+            let v = &v[..v.find("</dataValidation>").unwrap()];
+            v.contains("type=\"list\"")
+                && v.contains(&format!("{sheet}!$A$2:$A$1000"))
+                && v.contains(&format!("sqref=\"{col}2:{col}1000\""))
+        })
+    };
+    assert!(
+        from_sheet("participants", "A"),
+        "supplier list lost: {flows}"
+    );
+    assert!(
+        from_sheet("participants", "C"),
+        "consumer list lost: {flows}"
+    );
+    assert!(from_sheet("products", "D"), "product list lost: {flows}");
     // The workbook LibreOffice saved is still a study, with the same template message.
     assert_template_message(&back, |s| format!("study.xlsx[{s}]:"));
 }

@@ -490,3 +490,37 @@ fn not_a_workbook() {
         .assert()
         .code(1);
 }
+
+#[test]
+fn a_bad_product_code_is_named_and_a_number_cell_code_is_read_as_its_digits() {
+    let mut at = String::new();
+    let stderr = check_bad(|s| {
+        let p = sheet(s, "products");
+        p.set(2, "code", t("23.14-11"));
+        at = p.name_of(2, "code");
+    });
+    assert_eq!(at, "[products]:3:H");
+    assert_names(
+        &stderr,
+        "bad.xlsx[products]:3:H: code \"23.14-11\": not a product code",
+    );
+    // A code typed as a number (Excel keeps it as one) reads back as its digits.
+    let tmp = tempfile::tempdir().unwrap();
+    let book = tmp.path().join("study.xlsx");
+    let mut sheets = sample_sheets();
+    // Row 8 is composite-cylinders, a niche.
+    sheet(&mut sheets, "products").set(8, "code", V::Num(2841.0));
+    write(&book, &sheets);
+    bin()
+        .arg("analyze")
+        .arg(&book)
+        .arg("--out")
+        .arg(tmp.path().join("out"))
+        .args(["--format", "json"])
+        .assert()
+        .success();
+    let niches =
+        std::fs::read_to_string(tmp.path().join("out").join(ID).join("niches.json")).unwrap();
+    assert!(niches.contains("\"code\": \"2841\""), "{niches}");
+    assert!(niches.contains("\"code\": \"20.60.11.120\""), "{niches}");
+}

@@ -4,6 +4,18 @@ use crate::study::{ComplianceThresholds, Role, Source, Study};
 use serde::Serialize;
 use serde_json::{json, Value};
 
+/// The criterion ids in the order of SPEC's compliance table (and of `Compliance::criteria`).
+pub const CRITERIA: [&str; 8] = [
+    "industrial_count",
+    "final_producer",
+    "education",
+    "infrastructure_objects",
+    "governance",
+    "hp_jobs",
+    "supplier_share_each",
+    "cooperation",
+];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {

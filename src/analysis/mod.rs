@@ -6,6 +6,7 @@ pub mod import_content;
 pub mod model;
 mod needs;
 pub mod outlook;
+pub mod portfolio;
 pub mod whatif;
 
 pub use compliance::{Compliance, Status, Totals};

@@ -79,6 +79,8 @@ pub struct Need {
     pub product_name: String,
     pub stage: u8,
     pub unit: String,
+    /// The product's ОКПД2 / ТН ВЭД code (spaces removed), when products.csv gives one.
+    pub code: Option<String>,
     pub demand_qty: f64,
     pub demand_rub: f64,
     pub import_rub: f64,

@@ -286,6 +286,7 @@ fn need(
         product_name: product.name.clone(),
         stage: product.stage,
         unit: product.unit.clone(),
+        code: product.code.clone(),
         demand_qty,
         demand_rub,
         import_rub,

@@ -234,6 +234,9 @@ pub fn localize(study: &Study, l: &Localize) -> Result<(Study, Moved), Error> {
                 p
             })
             .collect(),
+        years_present: study.years_present.clone(),
+        renamed_origins: study.renamed_origins.clone(),
+        duplicate_flow_rows: study.duplicate_flow_rows.clone(),
     };
     Ok((
         scenario,

@@ -2,6 +2,7 @@
 //! what changed. Each study is isolated: its failure is recorded and never touches the others.
 
 pub mod changes;
+pub mod portfolio;
 
 use crate::error::Error;
 use crate::report::{Format, Lang};
@@ -56,6 +57,9 @@ pub struct Row {
     /// output (`history/<time>/whatif`), by product.
     #[serde(skip)]
     pub kept_scenarios: Option<run::KeptScenarios>,
+    /// What the study brings to the portfolio (ok and unchanged studies), or why it cannot.
+    #[serde(skip)]
+    pub member: Option<std::result::Result<crate::analysis::portfolio::Member, String>>,
 }
 
 pub struct Outcome {
@@ -188,6 +192,7 @@ fn run_one(o: &Options, dir: &Path, id: &str) -> Row {
         data_error: false,
         changes: None,
         kept_scenarios: None,
+        member: None,
     };
     let target = o.out.join(id);
     let previous = run::Manifest::read(&target.join("run.json"));
@@ -200,6 +205,7 @@ fn run_one(o: &Options, dir: &Path, id: &str) -> Row {
         ) {
             summarise(&mut row, &n, &c);
         }
+        row.member = Some(portfolio::unchanged_member(dir, &target, o.input));
         return row;
     }
     let prepared = match crate::prepare(dir, &o.out, o.lang, &o.formats, o.input, "batch") {
@@ -245,6 +251,7 @@ fn run_one(o: &Options, dir: &Path, id: &str) -> Row {
         failed(&mut row, &e);
         return row;
     }
+    row.member = Some(Ok(portfolio::member(&prepared.study, &prepared.analysis)));
     if let (Some(n), Some(c)) = (&new_niches, &new_comp) {
         summarise(&mut row, n, c);
     } else {
@@ -297,6 +304,9 @@ pub fn run(o: &Options) -> Result<Outcome, Error> {
         .into_iter()
         .map(|d| {
             let id = study_id(&d).and_then(|id| match seen.get(&id) {
+                _ if id == portfolio::FOLDER => Err(Error::Other(format!(
+                    "the study id {id} names the batch's portfolio folder; give the study another id in its study.toml"
+                ))),
                 Some(first) => Err(Error::Other(format!(
                     "the study id {id} is also used by {}; each study needs its own id",
                     first.display()
@@ -369,8 +379,10 @@ pub fn run(o: &Options) -> Result<Outcome, Error> {
         None => work(),
     };
     bar.finish_and_clear();
-    let outcome = Outcome { rows };
+    let mut outcome = Outcome { rows };
     write_reports(&o.out, &outcome, lang)?;
+    let p = portfolio::compute(&mut outcome.rows);
+    portfolio::write(&o.out, &p, lang)?;
     Ok(outcome)
 }
 
@@ -388,6 +400,7 @@ fn placeholder(dir: &Path, study: &str) -> Row {
         data_error: false,
         changes: None,
         kept_scenarios: None,
+        member: None,
     }
 }
 

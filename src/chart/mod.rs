@@ -13,6 +13,7 @@ mod layout;
 mod map;
 mod niches;
 mod outlook;
+pub mod portfolio;
 mod sources;
 #[cfg(test)]
 mod tests;
@@ -63,4 +64,16 @@ pub fn render_all(a: &Analysis, lang: Lang) -> Result<Vec<Chart>> {
     ];
     // Each chart draws on its own canvas: in parallel, collected in this order.
     charts.par_iter().map(|render| render(a, lang)).collect()
+}
+
+/// The portfolio's chart of the shared niches' combined demand, stacked by cluster.
+pub fn portfolio_demand(p: &crate::analysis::portfolio::Portfolio, lang: Lang) -> Result<Chart> {
+    fonts()?;
+    portfolio::demand(p, lang)
+}
+
+/// The portfolio's cluster-to-cluster map of supply matches.
+pub fn portfolio_map(p: &crate::analysis::portfolio::Portfolio, lang: Lang) -> Result<Chart> {
+    fonts()?;
+    portfolio::map(p, lang)
 }

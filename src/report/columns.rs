@@ -7,6 +7,7 @@
 //! a dictionary and its name in a table's list.
 
 use crate::analysis::outlook::OutlookRow;
+use crate::analysis::portfolio::{Portfolio, RegistryRow, SharedNiche, SupplyMatch};
 use crate::analysis::{Analysis, ImportContent, Need, Niche};
 
 /// What a column holds; fixes its type in typed formats and how it is shown to people.
@@ -190,6 +191,69 @@ pub const IMPORT_CONTENT: [&str; 7] = [
     "direct_import_share",
     "total_import_share",
 ];
+
+/// `portfolio/shared_niches.csv`, in SPEC order.
+pub const SHARED_NICHES: [&str; 7] = [
+    "key",
+    "product_name",
+    "studies",
+    "units",
+    "addressable_qty",
+    "addressable_rub",
+    "investment_rub",
+];
+
+/// `portfolio/supply_matches.csv`, in SPEC order.
+pub const SUPPLY_MATCHES: [&str; 8] = [
+    "study",
+    "rank",
+    "product",
+    "key",
+    "supplier_study",
+    "supplier",
+    "supplier_name",
+    "supplied_rub",
+];
+
+/// `portfolio/registry.csv`: the study, then one status per compliance criterion in the order
+/// of `analysis::compliance::CRITERIA` (a test keeps the two lists equal).
+pub const REGISTRY: [&str; 11] = [
+    "study",
+    "name",
+    "overall",
+    "industrial_count",
+    "final_producer",
+    "education",
+    "infrastructure_objects",
+    "governance",
+    "hp_jobs",
+    "supplier_share_each",
+    "cooperation",
+];
+
+pub fn shared_niches(p: &Portfolio) -> Frame {
+    Frame::build(
+        SHARED_NICHE_COLUMNS,
+        &SHARED_NICHES,
+        p.shared.iter(),
+        |get, r| get(r),
+    )
+}
+
+pub fn supply_matches(p: &Portfolio) -> Frame {
+    Frame::build(
+        SUPPLY_MATCH_COLUMNS,
+        &SUPPLY_MATCHES,
+        p.matches.iter(),
+        |get, r| get(r),
+    )
+}
+
+pub fn registry(p: &Portfolio) -> Frame {
+    Frame::build(REGISTRY_COLUMNS, &REGISTRY, p.registry.iter(), |get, r| {
+        get(r)
+    })
+}
 
 pub fn needs(a: &Analysis) -> Frame {
     Frame::build(NEED_COLUMNS, &NEEDS, a.needs.iter(), |get, n| get(n, None))
@@ -650,6 +714,245 @@ pub static IMPORT_CONTENT_COLUMNS: &[Column<RowGetter<ImportContent>>] = &[
     },
 ];
 
+/// Every column of the portfolio's shared niches table.
+pub static SHARED_NICHE_COLUMNS: &[Column<RowGetter<SharedNiche>>] = &[
+    Column {
+        meta: meta(
+            "key",
+            Kind::Code,
+            "Ключ продукта: код ОКПД2 / ТН ВЭД без пробелов, без кода — id: и код продукта",
+            "The product key: its ОКПД2 / ТН ВЭД code without spaces, or id: and the product id",
+        ),
+        get: |r| Cell::text(&r.key),
+    },
+    Column {
+        meta: meta(
+            "product_name",
+            Kind::Text,
+            "Наименование продукта (лучшая по рангу ниша первого кластера)",
+            "Product name (of the best-ranked niche in the first study)",
+        ),
+        get: |r| Cell::text(&r.product_name),
+    },
+    Column {
+        meta: meta(
+            "studies",
+            Kind::Text,
+            "Коды кластеров, где продукт — ниша, через |",
+            "The ids of the studies where it is a niche, joined with |",
+        ),
+        get: |r| Cell::list(r.studies.iter().map(String::as_str)),
+    },
+    Column {
+        meta: meta(
+            "units",
+            Kind::Text,
+            "Единицы измерения ниш, через |",
+            "The niches' units, joined with |",
+        ),
+        get: |r| Cell::list(r.units.iter().map(String::as_str)),
+    },
+    Column {
+        meta: meta(
+            "addressable_qty",
+            Kind::Qty,
+            "Совокупный адресуемый спрос в натуральных единицах (пусто, если единицы различаются)",
+            "Combined addressable demand in units (empty when the units differ)",
+        ),
+        get: |r| Cell::opt(r.addressable_qty),
+    },
+    Column {
+        meta: meta(
+            "addressable_rub",
+            Kind::Rub,
+            "Совокупный адресуемый спрос, руб. в год",
+            "Combined addressable demand, RUB per year",
+        ),
+        get: |r| Cell::Num(r.addressable_rub),
+    },
+    Column {
+        meta: meta(
+            "investment_rub",
+            Kind::Rub,
+            "Сумма оценок инвестиций по кластерам, руб.",
+            "Sum of the studies' investment estimates, RUB",
+        ),
+        get: |r| Cell::Num(r.investment_rub),
+    },
+];
+
+/// Every column of the portfolio's supply matches table.
+pub static SUPPLY_MATCH_COLUMNS: &[Column<RowGetter<SupplyMatch>>] = &[
+    Column {
+        meta: meta(
+            "study",
+            Kind::Text,
+            "Код кластера с нишей",
+            "The id of the study with the niche",
+        ),
+        get: |r| Cell::text(&r.study),
+    },
+    Column {
+        meta: meta(
+            "rank",
+            Kind::Int,
+            "Ранг ниши в своём кластере",
+            "The niche's rank in its study",
+        ),
+        get: |r| Cell::Num(r.rank as f64),
+    },
+    Column {
+        meta: meta(
+            "product",
+            Kind::Text,
+            "Код продукта ниши",
+            "The niche's product id",
+        ),
+        get: |r| Cell::text(&r.product),
+    },
+    Column {
+        meta: meta("key", Kind::Code, "Ключ продукта", "The product key"),
+        get: |r| Cell::text(&r.key),
+    },
+    Column {
+        meta: meta(
+            "supplier_study",
+            Kind::Text,
+            "Код кластера поставщика",
+            "The id of the supplier's study",
+        ),
+        get: |r| Cell::text(&r.supplier_study),
+    },
+    Column {
+        meta: meta(
+            "supplier",
+            Kind::Text,
+            "Код участника-поставщика в его кластере",
+            "The supplying participant's id in its study",
+        ),
+        get: |r| Cell::text(&r.supplier),
+    },
+    Column {
+        meta: meta(
+            "supplier_name",
+            Kind::Text,
+            "Наименование участника-поставщика",
+            "The supplying participant's name",
+        ),
+        get: |r| Cell::text(&r.supplier_name),
+    },
+    Column {
+        meta: meta(
+            "supplied_rub",
+            Kind::Rub,
+            "Сколько он поставляет продукции с этим ключом в своём кластере, руб. в год",
+            "What it supplies of products with this key in its own study, RUB per year",
+        ),
+        get: |r| Cell::Num(r.supplied_rub),
+    },
+];
+
+fn criterion(r: &RegistryRow, i: usize) -> Cell {
+    r.statuses
+        .get(i)
+        .filter(|s| !s.is_empty())
+        .map(|s| Cell::text(s))
+        .unwrap_or(Cell::Empty)
+}
+
+/// Every column of the portfolio's registry table.
+pub static REGISTRY_COLUMNS: &[Column<RowGetter<RegistryRow>>] = &[
+    Column {
+        meta: meta("study", Kind::Text, "Код кластера", "Study id"),
+        get: |r| Cell::text(&r.study),
+    },
+    Column {
+        meta: meta("name", Kind::Text, "Наименование кластера", "Study name"),
+        get: |r| Cell::text(&r.name),
+    },
+    Column {
+        meta: meta(
+            "overall",
+            Kind::Code,
+            "Итог проверки требований реестра: pass, fail или unknown",
+            "Registry compliance overall: pass, fail or unknown",
+        ),
+        get: |r| Cell::text(&r.overall),
+    },
+    Column {
+        meta: meta(
+            "industrial_count",
+            Kind::Code,
+            "Статус критерия: промышленные предприятия",
+            "Criterion status: industrial participants",
+        ),
+        get: |r| criterion(r, 0),
+    },
+    Column {
+        meta: meta(
+            "final_producer",
+            Kind::Code,
+            "Статус критерия: производители конечной продукции",
+            "Criterion status: final producers",
+        ),
+        get: |r| criterion(r, 1),
+    },
+    Column {
+        meta: meta(
+            "education",
+            Kind::Code,
+            "Статус критерия: учреждения ВО или СПО",
+            "Criterion status: education institutions",
+        ),
+        get: |r| criterion(r, 2),
+    },
+    Column {
+        meta: meta(
+            "infrastructure_objects",
+            Kind::Code,
+            "Статус критерия: объекты инфраструктуры",
+            "Criterion status: infrastructure objects",
+        ),
+        get: |r| criterion(r, 3),
+    },
+    Column {
+        meta: meta(
+            "governance",
+            Kind::Code,
+            "Статус критерия: участие в органах управления",
+            "Criterion status: governance",
+        ),
+        get: |r| criterion(r, 4),
+    },
+    Column {
+        meta: meta(
+            "hp_jobs",
+            Kind::Code,
+            "Статус критерия: высокопроизводительные рабочие места",
+            "Criterion status: high-productivity jobs",
+        ),
+        get: |r| criterion(r, 5),
+    },
+    Column {
+        meta: meta(
+            "supplier_share_each",
+            Kind::Code,
+            "Статус критерия: поставки каждого участника другим участникам",
+            "Criterion status: each participant's supplies to the others",
+        ),
+        get: |r| criterion(r, 6),
+    },
+    Column {
+        meta: meta(
+            "cooperation",
+            Kind::Code,
+            "Статус критерия: кооперация",
+            "Criterion status: cooperation",
+        ),
+        get: |r| criterion(r, 7),
+    },
+];
+
 /// One output table for the docs: its file names, its columns in order, and its dictionary.
 struct Documented {
     files: &'static str,
@@ -695,6 +998,21 @@ pub fn doc() -> String {
             files: "demand_outlook.csv",
             names: &DEMAND_OUTLOOK,
             metas: |n| &column(OUTLOOK_COLUMNS, n).meta,
+        },
+        Documented {
+            files: "portfolio/shared_niches.csv",
+            names: &SHARED_NICHES,
+            metas: |n| &column(SHARED_NICHE_COLUMNS, n).meta,
+        },
+        Documented {
+            files: "portfolio/supply_matches.csv",
+            names: &SUPPLY_MATCHES,
+            metas: |n| &column(SUPPLY_MATCH_COLUMNS, n).meta,
+        },
+        Documented {
+            files: "portfolio/registry.csv",
+            names: &REGISTRY,
+            metas: |n| &column(REGISTRY_COLUMNS, n).meta,
         },
     ];
     let mut out = String::from(
@@ -747,6 +1065,11 @@ mod tests {
         check(NEED_COLUMNS, &NICHES);
         check(IMPORT_CONTENT_COLUMNS, &IMPORT_CONTENT);
         check(OUTLOOK_COLUMNS, &DEMAND_OUTLOOK);
+        check(SHARED_NICHE_COLUMNS, &SHARED_NICHES);
+        check(SUPPLY_MATCH_COLUMNS, &SUPPLY_MATCHES);
+        check(REGISTRY_COLUMNS, &REGISTRY);
+        // The registry's criterion columns are the compliance criteria, in their order.
+        assert_eq!(REGISTRY[3..], crate::analysis::compliance::CRITERIA);
     }
 
     #[test]
@@ -763,6 +1086,25 @@ mod tests {
         }
         for c in OUTLOOK_COLUMNS {
             assert!(DEMAND_OUTLOOK.contains(&c.meta.name), "{}", c.meta.name);
+        }
+        for (dict, names) in [
+            (
+                SHARED_NICHE_COLUMNS
+                    .iter()
+                    .map(|c| c.meta.name)
+                    .collect::<Vec<_>>(),
+                &SHARED_NICHES[..],
+            ),
+            (
+                SUPPLY_MATCH_COLUMNS.iter().map(|c| c.meta.name).collect(),
+                &SUPPLY_MATCHES[..],
+            ),
+            (
+                REGISTRY_COLUMNS.iter().map(|c| c.meta.name).collect(),
+                &REGISTRY[..],
+            ),
+        ] {
+            assert_eq!(dict, names);
         }
     }
 

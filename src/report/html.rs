@@ -37,7 +37,7 @@ pub fn escape(s: &str) -> String {
 /// Markdown to HTML; raw HTML in the input is shown as text, never interpreted. A table
 /// head with no text (the key-value tables of the niches) is left out rather than shown as
 /// an empty grey row.
-fn md_to_html(md: &str) -> String {
+pub(super) fn md_to_html(md: &str) -> String {
     let parser = Parser::new_ext(md, Options::ENABLE_TABLES).map(|e| match e {
         Event::Html(t) | Event::InlineHtml(t) => Event::Text(t),
         other => other,
@@ -98,7 +98,7 @@ fn svg_width(svg: &[u8]) -> Option<u32> {
     rest[w..w + end].parse().ok()
 }
 
-fn figure(f: &Figure<'_>) -> String {
+pub(super) fn figure(f: &Figure<'_>) -> String {
     let data = base64::engine::general_purpose::STANDARD.encode(f.svg);
     // A chart is shown at the size it was drawn for, out of the text column when the screen
     // allows: scaled down to the column, its labels would be about 7 px high.
@@ -159,7 +159,7 @@ fn needs_table(a: &Analysis, lang: Lang) -> String {
     o
 }
 
-const CSS: &str = r#"
+pub(super) const CSS: &str = r#"
 :root { --ink: #1d2433; --muted: #5b6472; --line: #d9dee7; --accent: #0072b2; }
 * { box-sizing: border-box; }
 body { font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; color: var(--ink); margin: 0; background: #f4f6f9; line-height: 1.45; }

@@ -180,32 +180,16 @@ pub fn roman(stage: u8) -> &'static str {
     }
 }
 
-/// Country names for the usual ISO codes of import origins; other origins show as given.
+/// The name of an import origin's country, from the ISO 3166 table (`study::countries`);
+/// an origin that is not an ISO code shows as given.
 pub fn country(code: &str, lang: Lang) -> String {
-    const NAMES: [(&str, &str, &str); 20] = [
-        ("BY", "Беларусь", "Belarus"),
-        ("CH", "Швейцария", "Switzerland"),
-        ("CN", "Китай", "China"),
-        ("CZ", "Чехия", "Czechia"),
-        ("DE", "Германия", "Germany"),
-        ("ES", "Испания", "Spain"),
-        ("FI", "Финляндия", "Finland"),
-        ("FR", "Франция", "France"),
-        ("GB", "Великобритания", "United Kingdom"),
-        ("IN", "Индия", "India"),
-        ("IT", "Италия", "Italy"),
-        ("JP", "Япония", "Japan"),
-        ("KR", "Республика Корея", "South Korea"),
-        ("KZ", "Казахстан", "Kazakhstan"),
-        ("NL", "Нидерланды", "Netherlands"),
-        ("NO", "Норвегия", "Norway"),
-        ("PL", "Польша", "Poland"),
-        ("SE", "Швеция", "Sweden"),
-        ("TR", "Турция", "Turkey"),
-        ("US", "США", "USA"),
-    ];
-    match NAMES.iter().find(|(c, _, _)| *c == code) {
-        Some((_, ru, en)) => (if lang == Lang::Ru { ru } else { en }).to_string(),
+    match crate::study::countries::by_code(code) {
+        Some(c) => (if lang == Lang::Ru {
+            c.name_ru
+        } else {
+            c.name_en
+        })
+        .to_string(),
         None => code.to_string(),
     }
 }

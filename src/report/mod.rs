@@ -7,6 +7,7 @@ pub mod human;
 pub mod json;
 pub mod labels;
 pub mod markdown;
+pub mod portfolio;
 mod sections;
 pub mod whatif;
 pub mod xlsx;

@@ -14,11 +14,11 @@ fn esc(s: &str) -> String {
     super::markdown::esc(s)
 }
 
-fn status_word(s: Status, lang: Lang) -> &'static str {
+pub(super) fn status_word(s: Status, lang: Lang) -> &'static str {
     super::labels::status(s, lang)
 }
 
-fn criterion_name(id: &str, t: &ComplianceThresholds, lang: Lang) -> String {
+pub(super) fn criterion_name(id: &str, t: &ComplianceThresholds, lang: Lang) -> String {
     super::labels::criterion_with(id, t, lang)
 }
 

@@ -30,6 +30,8 @@ pub struct Detected {
     pub bom: bool,
     pub delimiter: u8,
     pub decimal_comma: bool,
+    /// With a decimal point: some numbers have `,` between thousands (`1,234.5`).
+    pub thousands_comma: bool,
 }
 
 impl std::fmt::Display for Detected {
@@ -43,10 +45,10 @@ impl std::fmt::Display for Detected {
             b'\t' => "tab".to_string(),
             d => format!("'{}'", d as char),
         };
-        let dec = if self.decimal_comma {
-            "decimal comma"
-        } else {
-            "decimal point"
+        let dec = match (self.decimal_comma, self.thousands_comma) {
+            (true, _) => "decimal comma",
+            (false, true) => "decimal point, ',' between thousands",
+            (false, false) => "decimal point",
         };
         write!(f, "{enc}, separator {sep}, {dec}")
     }
@@ -246,43 +248,144 @@ pub fn normalise_comma_number(s: &str) -> String {
     out
 }
 
-/// Evidence from number cells: (line, text) of the first decimal-comma and decimal-point cells.
+/// Whether `s` is a number with `,` between groups of three digits, as an English-locale
+/// export writes it: `11,000`, `682,000,000`, `-1,234.5`, `1,234.5e3`.
+pub fn is_comma_grouped(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = |from: usize| {
+        b[from.min(b.len())..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count()
+    };
+    let mut i = usize::from(matches!(b.first(), Some(b'-' | b'+')));
+    let lead = digits(i);
+    if !(1..=3).contains(&lead) {
+        return false;
+    }
+    i += lead;
+    let mut groups = 0;
+    while b.get(i) == Some(&b',') {
+        if digits(i + 1) != 3 {
+            return false;
+        }
+        i += 4;
+        groups += 1;
+    }
+    // After the groups: nothing, or a fraction and exponent without commas.
+    let rest = &s[i..];
+    groups > 0
+        && (rest.is_empty()
+            || (rest.starts_with(['.', 'e', 'E'])
+                && !rest.contains(',')
+                && format!("0{rest}").parse::<f64>().is_ok()))
+}
+
+/// A number written with `.` as the decimal mark and, optionally, `,` between thousands,
+/// rewritten for Rust: «1,234.5» -> «1234.5». `None` when the commas are not thousands groups.
+pub fn strip_comma_groups(s: &str) -> Option<std::borrow::Cow<'_, str>> {
+    if !s.contains(',') {
+        return Some(std::borrow::Cow::Borrowed(s));
+    }
+    is_comma_grouped(s).then(|| std::borrow::Cow::Owned(s.replace(',', "")))
+}
+
+/// How one number cell can be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    /// Only with a decimal comma (or spaces between thousands): «1,5», «21 792,2».
+    Comma,
+    /// Only with a decimal point: «2.5», or «1,234.5» and «682,000,000» with `,` between thousands.
+    Point,
+    /// Both: «11,000» is 11 with a decimal comma and 11000 with `,` between thousands.
+    Either,
+}
+
+fn reading(cell: &str) -> Option<Reading> {
+    let has_digit_space = cell.chars().collect::<Vec<_>>().windows(3).any(|w| {
+        w[0].is_ascii_digit()
+            && matches!(w[1], ' ' | '\u{a0}' | '\u{202f}')
+            && w[2].is_ascii_digit()
+    });
+    let as_comma = (cell.contains(',') || has_digit_space)
+        && normalise_comma_number(cell).parse::<f64>().is_ok();
+    let grouped = is_comma_grouped(cell);
+    match (as_comma, grouped) {
+        (true, true) => Some(Reading::Either),
+        (true, false) => Some(Reading::Comma),
+        (false, true) => Some(Reading::Point),
+        (false, false) if cell.contains('.') && cell.parse::<f64>().is_ok() => Some(Reading::Point),
+        _ => None,
+    }
+}
+
+/// Evidence from number cells, for the whole file: (line, text) of the first cell that only a
+/// decimal comma reads, the first that only a decimal point reads, and the first that both read.
+/// One cell never decides: a file is read one way for all its numbers.
 #[derive(Default)]
 pub struct Evidence {
     pub comma: Option<(u64, String)>,
     pub point: Option<(u64, String)>,
+    pub either: Option<(u64, String)>,
 }
 
 impl Evidence {
     pub fn see(&mut self, line: u64, cell: &str) {
-        if cell.is_empty() {
+        if cell.is_empty() || !cell.contains([',', '.', ' ', '\u{a0}', '\u{202f}']) {
             return;
         }
-        let has_digit_space = cell.chars().collect::<Vec<_>>().windows(3).any(|w| {
-            w[0].is_ascii_digit()
-                && matches!(w[1], ' ' | '\u{a0}' | '\u{202f}')
-                && w[2].is_ascii_digit()
-        });
-        if (cell.contains(',') || has_digit_space)
-            && normalise_comma_number(cell).parse::<f64>().is_ok()
-        {
-            self.comma.get_or_insert((line, cell.to_string()));
-        } else if cell.contains('.') && cell.parse::<f64>().is_ok() {
-            self.point.get_or_insert((line, cell.to_string()));
-        }
+        let slot = match reading(cell) {
+            Some(Reading::Comma) => &mut self.comma,
+            Some(Reading::Point) => &mut self.point,
+            Some(Reading::Either) => &mut self.either,
+            None => return,
+        };
+        slot.get_or_insert((line, cell.to_string()));
     }
 
+    /// Whether some number has `,` between thousands, read with a decimal point.
+    pub fn comma_groups(&self) -> bool {
+        self.either.is_some() || self.point.as_ref().is_some_and(|(_, p)| p.contains(','))
+    }
+
+    /// Whether the file's numbers have a decimal comma; an error naming the option to set when
+    /// the numbers disagree or cannot decide.
     pub fn decide(&self, shown: &str) -> Result<bool, Box<Problem>> {
-        match (&self.comma, &self.point) {
-            (Some((lc, c)), Some((lp, p))) => Err(Box::new(Problem::file(
-                shown,
-                format!(
-                    "cannot tell the decimal mark: {c:?} on line {lc} has a decimal comma but {p:?} on line {lp} a decimal point; \
-                     write all numbers one way, or set --decimal-comma"
-                ),
-            ))),
-            (Some(_), None) => Ok(true),
-            _ => Ok(false),
+        match (&self.comma, &self.point, &self.either) {
+            (Some((lc, c)), Some((lp, p)), _) => {
+                let point = if p.contains(',') && p.contains('.') {
+                    format!("{p:?} on line {lp} has ',' between thousands and a decimal point")
+                } else if p.contains(',') {
+                    format!("{p:?} on line {lp} has ',' between thousands")
+                } else {
+                    format!("{p:?} on line {lp} a decimal point")
+                };
+                Err(Box::new(Problem::file(
+                    shown,
+                    format!(
+                        "cannot tell the decimal mark: {c:?} on line {lc} has a decimal comma but {point}; \
+                         write all numbers one way (for example without separators between thousands), \
+                         or set --decimal-comma or --decimal-point"
+                    ),
+                )))
+            }
+            (Some(_), None, _) => Ok(true),
+            (None, Some(_), _) => Ok(false),
+            (None, None, Some((l, e))) => {
+                // As people read them: «11» and «11000».
+                let as_read = |t: String| t.parse::<f64>().map_or(t.clone(), |v| v.to_string());
+                let comma = as_read(normalise_comma_number(e));
+                let grouped = as_read(e.replace(',', ""));
+                Err(Box::new(Problem::file(
+                    shown,
+                    format!(
+                        "cannot tell the decimal mark: {e:?} on line {l} is {comma} with a decimal comma but {grouped} \
+                         with ',' between thousands, and no other number in the file decides; \
+                         set --decimal-comma if ',' is the decimal mark, or --decimal-point if ',' separates thousands"
+                    ),
+                )))
+            }
+            (None, None, None) => Ok(false),
         }
     }
 }
@@ -317,6 +420,62 @@ mod tests {
         );
         assert_eq!(delimiter("id\tname\tstage\n", "f", &known).unwrap(), b'\t');
         assert_eq!(delimiter("id,name,stage\n", "f", &known).unwrap(), b',');
+    }
+
+    #[test]
+    fn comma_groups() {
+        for ok in ["11,000", "682,000,000", "-1,234.5", "1,234.5e3", "1,000e2"] {
+            assert!(is_comma_grouped(ok), "{ok}");
+        }
+        for bad in [
+            "11000",
+            "1,5",
+            "1234,567",
+            "1,23,456",
+            "1,2345",
+            ",123",
+            "1,234,5",
+            "1,234.5,6",
+        ] {
+            assert!(!is_comma_grouped(bad), "{bad}");
+        }
+        assert_eq!(strip_comma_groups("1,234.5").as_deref(), Some("1234.5"));
+        assert_eq!(strip_comma_groups("1,5"), None);
+    }
+
+    #[test]
+    fn one_ambiguous_cell_never_decides() {
+        // «11,000» alone: 11 or 11000? The file cannot tell, so it is an error.
+        let mut e = Evidence::default();
+        e.see(2, "11,000");
+        e.see(3, "682,000");
+        let msg = e.decide("f").unwrap_err().to_string();
+        assert!(
+            msg.contains("--decimal-point") && msg.contains("--decimal-comma"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("is 11 with") && msg.contains("11000 with"),
+            "{msg}"
+        );
+        // A cell that only a decimal point reads decides for the whole file.
+        let mut p = Evidence::default();
+        p.see(2, "11,000");
+        p.see(3, "1,234.5");
+        assert!(!p.decide("f").unwrap());
+        let mut g = Evidence::default();
+        g.see(2, "11,000");
+        g.see(3, "682,000,000");
+        assert!(!g.decide("f").unwrap());
+        // And one that only a decimal comma reads.
+        let mut c = Evidence::default();
+        c.see(2, "11,000");
+        c.see(3, "2,5");
+        assert!(c.decide("f").unwrap());
+        // Thousands commas and decimal commas in one file: error.
+        c.see(4, "682,000,000");
+        let msg = c.decide("f").unwrap_err().to_string();
+        assert!(msg.contains("between thousands"), "{msg}");
     }
 
     #[test]

@@ -13,7 +13,7 @@
 //! exact loader uses the same order (`sum_group`), so both give identical bits.
 
 use super::dialect::{self, Detected, DialectOptions, Encoding};
-use super::load::is_origin;
+use super::load::read_origin;
 use super::table::{parse_f64, MAX_MAGNITUDE, MIN_MAGNITUDE};
 use super::{Flow, Source, YearSums};
 use rayon::prelude::*;
@@ -48,6 +48,8 @@ pub(super) struct FastFlows {
     pub flows: Vec<Flow>,
     pub selected_year: Option<i64>,
     pub history: super::History,
+    /// Every year the rows have.
+    pub years: BTreeSet<i64>,
     pub detected: Detected,
 }
 
@@ -189,6 +191,7 @@ pub(super) fn read_csv(
         bom,
         delimiter,
         decimal_comma: false,
+        thousands_comma: false,
     };
     finish(
         parsed,
@@ -219,6 +222,10 @@ fn finish(
         (true, Some(_)) => return None,
         (true, None) => years.last().copied(),
     };
+    // A table without rows is a problem the exact loader reports.
+    if parsed.iter().all(|c| c.read == 0) {
+        return None;
+    }
     let mut rows: Vec<Row> = Vec::with_capacity(parsed.iter().map(|c| c.rows.len()).sum());
     let mut earlier: Vec<HistRow> = Vec::new();
     for c in parsed {
@@ -251,7 +258,20 @@ fn finish(
             .cmp(&(b.product, b.consumer, b.supplier))
             .then(a.value.total_cmp(&b.value))
             .then(a.quantity.total_cmp(&b.quantity))
+            // Only to put repeated rows side by side: equal amounts add up the same either way.
+            .then(a.name.cmp(&b.name))
     });
+    // Rows that repeat another exactly are added up with a warning that names their lines,
+    // which only the exact loader knows.
+    let repeated = rows.par_windows(2).any(|w| {
+        let (a, b) = (&w[0], &w[1]);
+        (a.product, a.consumer, a.supplier, a.name) == (b.product, b.consumer, b.supplier, b.name)
+            && a.value.to_bits() == b.value.to_bits()
+            && a.quantity.to_bits() == b.quantity.to_bits()
+    });
+    if repeated {
+        return None;
+    }
     phases.done("  sort");
     let name_texts = supplier_names.into_texts();
     let flows = group(&rows, &order, &origin_texts, &name_texts);
@@ -260,6 +280,7 @@ fn finish(
         flows,
         selected_year,
         history,
+        years,
         detected,
     })
 }
@@ -409,6 +430,7 @@ fn read_parquet_unguarded(
         bom: false,
         delimiter: b',',
         decimal_comma: false,
+        thousands_comma: false,
     };
     finish(
         parsed?,
@@ -635,6 +657,8 @@ impl Row {
 
 #[derive(Default)]
 struct Chunk {
+    /// Rows read, of every year.
+    read: usize,
     rows: Vec<Row>,
     /// Rows of years before the one kept in `rows` (with a study year: before it).
     history: Vec<HistRow>,
@@ -685,6 +709,7 @@ impl Chunk {
         (origins, names): (&Interner, &Interner),
         (origin_cache, name_cache): (&mut Caches, &mut Caches),
     ) -> Option<()> {
+        self.read += 1;
         let consumer = *ids.participants.get(trimmed(f.consumer))?;
         let product = *ids.products.get(trimmed(f.product))?;
         let s = trimmed(f.supplier);
@@ -692,7 +717,11 @@ impl Chunk {
             DOMESTIC
         } else if let Some(origin) = s.strip_prefix(b"import:") {
             let origin = std::str::from_utf8(origin).ok()?;
-            if !is_origin(origin) {
+            // Only an origin kept as written: another spelling (`no`, `Norway`) is one
+            // origin with its code, and a warning names its line.
+            if !origin_cache.contains_key(origin.as_bytes())
+                && read_origin(origin)? != (origin.to_string(), false)
+            {
                 return None;
             }
             IMPORT + origins.id(origin_cache, origin.as_bytes(), origin)

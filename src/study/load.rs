@@ -20,7 +20,7 @@ const PARTICIPANTS: [Column; 10] = [
     opt("output_rub"),
     opt("inn"),
 ];
-const PRODUCTS: [Column; 7] = [
+const PRODUCTS: [Column; 8] = [
     req("id"),
     req("name"),
     req("stage"),
@@ -28,6 +28,7 @@ const PRODUCTS: [Column; 7] = [
     opt("benchmark_price_rub"),
     opt("capex_rub_per_unit"),
     opt("min_capacity"),
+    opt("code"),
 ];
 pub(super) const FLOWS: [Column; 7] = [
     req("supplier"),
@@ -308,19 +309,21 @@ pub(super) fn assemble(inputs: Inputs, mut problems: Vec<Problem>) -> Result<Stu
         settings,
         fast_flows,
     } = inputs;
-    let participants = participants_t
+    let (participants, participant_ids) = participants_t
         .as_ref()
         .map(|t| participants(t, &mut problems))
         .unwrap_or_default();
-    let products = products_t
+    let (products, product_ids) = products_t
         .as_ref()
         .map(|t| products(t, &mut problems))
         .unwrap_or_default();
 
-    // Cross-references can only be checked against tables that were read.
+    // Cross-references can only be checked against tables that were read. A row with a bad
+    // cell still defines its id, so that one mistake is not reported again on every reference.
+    // (Without problems the ids are exactly the keys of the maps, so the indices agree.)
     let refs = Refs {
-        participants: participants_t.is_some().then(|| index(&participants)),
-        products: products_t.is_some().then(|| index(&products)),
+        participants: participants_t.is_some().then(|| index(&participant_ids)),
+        products: products_t.is_some().then(|| index(&product_ids)),
     };
     let rows = flows_t.as_ref().map(|t| flow_rows(t, &refs, &mut problems));
     let specs = specs_t
@@ -333,18 +336,26 @@ pub(super) fn assemble(inputs: Inputs, mut problems: Vec<Problem>) -> Result<Stu
     let mut history = super::History::default();
     // Whether the selected year is known (plans are checked against it only then).
     let mut year_known = false;
+    let mut years_present = Vec::new();
+    let mut renamed_origins = Vec::new();
+    let mut duplicate_flow_rows = Vec::new();
     let flows_fast = fast_flows.is_some();
     if let Some(f) = fast_flows {
         selected_year = f.selected_year;
         flows = f.flows;
         history = f.history;
         year_known = true;
+        years_present = f.years.into_iter().collect();
     } else if let (Some(config), Some(rows), Some(t)) = (&config, rows, &flows_t) {
+        years_present = rows.years.iter().copied().collect();
+        renamed_origins = rows.renamed;
         match select_year(config.year, &rows.years, rows.has_year, settings) {
             Ok(y) => {
                 selected_year = y;
                 year_known = true;
-                flows = aggregate(&rows.rows, rows.has_year.then_some(y).flatten());
+                let year = rows.has_year.then_some(y).flatten();
+                duplicate_flow_rows = duplicate_rows(&rows.rows, year);
+                flows = aggregate(&rows.rows, year);
                 let earlier = rows
                     .rows
                     .iter()
@@ -361,6 +372,17 @@ pub(super) fn assemble(inputs: Inputs, mut problems: Vec<Problem>) -> Result<Stu
                     .collect();
                 history = super::fast::history(rows.has_year, &rows.years, y, earlier);
             }
+            // Rows that were refused (ragged) are already reported: the year follows from them.
+            Err(_) if t.rows.is_empty() && problems.iter().any(|p| p.file == t.file) => {}
+            // A file without rows is not a year without rows: say what is wrong.
+            Err(_) if t.rows.is_empty() => problems.push(Problem::file(
+                &t.file,
+                format!(
+                    "the file has no rows under its header, so no flow is of the study year {} ({settings}); \
+                     expected at least one flow row",
+                    config.year.unwrap_or_default()
+                ),
+            )),
             Err(msg) => problems.push(Problem::file(&t.file, msg).with_field("year")),
         }
     }
@@ -369,6 +391,7 @@ pub(super) fn assemble(inputs: Inputs, mut problems: Vec<Problem>) -> Result<Stu
         .map(|t| plans(t, &refs, year_known.then_some(selected_year), &mut problems))
         .unwrap_or_default();
 
+    let problems = merge_repeated_references(problems);
     match config {
         Some(config) if problems.is_empty() => Ok(Study {
             config,
@@ -382,9 +405,69 @@ pub(super) fn assemble(inputs: Inputs, mut problems: Vec<Problem>) -> Result<Stu
             flows_fast,
             history,
             plans,
+            years_present,
+            renamed_origins,
+            duplicate_flow_rows,
         }),
         _ => Err(Error::Data(problems)),
     }
+}
+
+/// One unknown id in many rows is one mistake (a typo where it is defined, or a participant left
+/// out): its first row is reported with the lines of the others, instead of a problem per row.
+fn merge_repeated_references(problems: Vec<Problem>) -> Vec<Problem> {
+    const LINES_SHOWN: usize = 10;
+    let is_reference = |p: &Problem| {
+        p.value.is_some()
+            && ["unknown supplier", "unknown consumer", "unknown product"]
+                .iter()
+                .any(|m| p.message.starts_with(m))
+    };
+    type Key = (String, Option<String>, Option<String>, String);
+    let mut first: HashMap<Key, usize> = HashMap::new();
+    let mut others: Vec<Vec<u64>> = Vec::new();
+    let mut out: Vec<Problem> = Vec::with_capacity(problems.len());
+    let mut slot: Vec<Option<usize>> = Vec::new();
+    for p in problems {
+        if is_reference(&p) {
+            let key = (
+                p.file.clone(),
+                p.field.clone(),
+                p.value.clone(),
+                p.message.clone(),
+            );
+            if let Some(&k) = first.get(&key) {
+                others[k].extend(p.line);
+                continue;
+            }
+            first.insert(key, others.len());
+            slot.push(Some(others.len()));
+            others.push(Vec::new());
+        } else {
+            slot.push(None);
+        }
+        out.push(p);
+    }
+    for (p, k) in out.iter_mut().zip(slot) {
+        let Some(lines) = k.map(|k| &others[k]).filter(|l| !l.is_empty()) else {
+            continue;
+        };
+        let shown: Vec<String> = lines.iter().take(LINES_SHOWN).map(u64::to_string).collect();
+        let more = match lines.len().saturating_sub(LINES_SHOWN) {
+            0 => String::new(),
+            n => format!(" and {n} more"),
+        };
+        let rows = match lines.len() {
+            1 => "1 more row: line".to_string(),
+            n => format!("{n} more rows: lines"),
+        };
+        p.message = format!(
+            "{}; the same id is on {rows} {}{more}",
+            p.message,
+            shown.join(", ")
+        );
+    }
+    out
 }
 
 /// Id -> index (in id order) of the tables that could be read; `None` for a table that could not.
@@ -393,8 +476,11 @@ struct Refs<'a> {
     products: Option<HashMap<&'a str, usize>>,
 }
 
-fn index<T>(m: &BTreeMap<String, T>) -> HashMap<&str, usize> {
-    m.keys().enumerate().map(|(i, k)| (k.as_str(), i)).collect()
+fn index(ids: &BTreeSet<String>) -> HashMap<&str, usize> {
+    ids.iter()
+        .enumerate()
+        .map(|(i, k)| (k.as_str(), i))
+        .collect()
 }
 
 impl Refs<'_> {
@@ -426,8 +512,12 @@ fn check_unique(
     }
 }
 
-fn participants(t: &Table, problems: &mut Vec<Problem>) -> BTreeMap<String, Participant> {
+/// The participants whose rows are valid, and the ids every row defines (valid or not).
+type Defined<T> = (BTreeMap<String, T>, BTreeSet<String>);
+
+fn participants(t: &Table, problems: &mut Vec<Problem>) -> Defined<Participant> {
     let mut out = BTreeMap::new();
+    let mut ids = BTreeSet::new();
     let mut seen = HashMap::new();
     for row in &t.rows {
         let mut c = Cells { problems };
@@ -439,15 +529,19 @@ fn participants(t: &Table, problems: &mut Vec<Problem>) -> BTreeMap<String, Part
                 ));
             } else if !check_unique(&mut seen, id, row.line, &cell, c.problems) {
                 continue;
+            } else {
+                ids.insert(id.clone());
             }
         }
         let name = c.text(t.cell(row, 1));
         let region = c.text(t.cell(row, 2));
         let role = c.required(t.cell(row, 3)).and_then(|cell| {
-            let r = Role::ALL.iter().find(|(n, _)| *n == cell.text).map(|(_, r)| *r);
+            let r = Role::parse(cell.text);
             if r.is_none() {
                 c.problems.push(cell.problem(
-                    "unknown role; expected industrial, final_producer, education, infrastructure or specialized_org",
+                    "unknown role; expected one of industrial (промышленное предприятие), \
+                     final_producer (производитель конечной продукции), education (образовательное учреждение), \
+                     infrastructure (объект инфраструктуры), specialized_org (специализированная организация)",
                 ));
             }
             r
@@ -502,11 +596,12 @@ fn participants(t: &Table, problems: &mut Vec<Problem>) -> BTreeMap<String, Part
             );
         }
     }
-    out
+    (out, ids)
 }
 
-fn products(t: &Table, problems: &mut Vec<Problem>) -> BTreeMap<String, Product> {
+fn products(t: &Table, problems: &mut Vec<Problem>) -> Defined<Product> {
     let mut out = BTreeMap::new();
+    let mut ids = BTreeSet::new();
     let mut seen = HashMap::new();
     for row in &t.rows {
         let mut c = Cells { problems };
@@ -515,6 +610,7 @@ fn products(t: &Table, problems: &mut Vec<Problem>) -> BTreeMap<String, Product>
             if !check_unique(&mut seen, id, row.line, &cell, c.problems) {
                 continue;
             }
+            ids.insert(id.clone());
         }
         let name = c.text(t.cell(row, 1));
         let stage = c.integer(t.cell(row, 2), "an integer 1..4", |v| (1..=4).contains(&v));
@@ -522,6 +618,16 @@ fn products(t: &Table, problems: &mut Vec<Problem>) -> BTreeMap<String, Product>
         let benchmark = c.opt_number(t.cell(row, 4), "a number > 0", |v| v > 0.0);
         let capex = c.opt_number(t.cell(row, 5), "a number > 0", |v| v > 0.0);
         let min_capacity = c.opt_number(t.cell(row, 6), "a number >= 0", |v| v >= 0.0);
+        let code = t.cell(row, 7).and_then(|cell| {
+            let code = super::product_code(cell.text);
+            if code.as_ref().is_some_and(|k| !super::is_product_code(k)) {
+                c.problems.push(cell.problem(
+                    "not a product code; expected an ОКПД2 or ТН ВЭД code of digits and dots, such as 20.60.13 or 2841 61 000 0 (spaces are ignored), or an empty cell",
+                ));
+                return None;
+            }
+            code
+        });
         if let (Some(id), Some(name), Some(stage), Some(unit)) = (id, name, stage, unit) {
             out.insert(
                 id.clone(),
@@ -533,15 +639,17 @@ fn products(t: &Table, problems: &mut Vec<Problem>) -> BTreeMap<String, Product>
                     benchmark_price_rub: benchmark,
                     capex_rub_per_unit: capex,
                     min_capacity,
+                    code,
                 },
             );
         }
     }
-    out
+    (out, ids)
 }
 
 /// A validated flow row before year selection and aggregation.
 struct FlowRow {
+    line: u64,
     supplier: Source,
     supplier_name: Option<String>,
     consumer: usize,
@@ -563,12 +671,31 @@ struct FlowRows {
     rows: Vec<FlowRow>,
     has_year: bool,
     years: BTreeSet<i64>,
+    /// Import origins read as another spelling (`import:Norway` as `NO`).
+    renamed: Vec<super::RenamedOrigin>,
+}
+
+/// An import origin as the loaders keep it: an ISO alpha-2 code in upper case, the code of a
+/// country named in English or Russian, or else the origin as written (`EU`). `None` when it
+/// is not a valid origin. The flag tells whether it was named otherwise than by its code, which
+/// is worth a warning (a code in lower case is not).
+pub(super) fn read_origin(origin: &str) -> Option<(String, bool)> {
+    use super::countries::{self, Origin};
+    match countries::origin(origin) {
+        Origin::Code(code) => Some((code, false)),
+        Origin::Named(c) => Some((c.alpha2.to_string(), true)),
+        Origin::Other if is_origin(origin) => Some((origin.to_string(), false)),
+        Origin::Other => None,
+    }
 }
 
 fn flow_rows(t: &Table, refs: &Refs, problems: &mut Vec<Problem>) -> FlowRows {
     let has_year = t.has(6);
     let mut years = BTreeSet::new();
     let mut out = Vec::with_capacity(t.rows.len());
+    let mut renamed: BTreeMap<String, super::RenamedOrigin> = BTreeMap::new();
+    // Origins repeat on many rows: each spelling is looked up once.
+    let mut origins: HashMap<&str, Option<(String, bool)>> = HashMap::new();
     for row in &t.rows {
         let mut c = Cells { problems };
         let supplier = c.required(t.cell(row, 0)).and_then(|cell| {
@@ -577,11 +704,24 @@ fn flow_rows(t: &Table, refs: &Refs, problems: &mut Vec<Problem>) -> FlowRows {
                 return Some(Source::Domestic);
             }
             if let Some(origin) = s.strip_prefix("import:") {
-                if is_origin(origin) {
-                    return Some(Source::Import(origin.to_string()));
+                let read = origins.entry(origin).or_insert_with(|| read_origin(origin));
+                if let Some((code, named)) = read.clone() {
+                    if named {
+                        renamed
+                            .entry(origin.to_string())
+                            .or_insert_with(|| super::RenamedOrigin {
+                                written: origin.to_string(),
+                                code: code.clone(),
+                                line: row.line,
+                                rows: 0,
+                            })
+                            .rows += 1;
+                    }
+                    return Some(Source::Import(code));
                 }
                 c.problems.push(cell.problem(
-                    "bad import origin; expected import:<ORIGIN> with letters, digits, '_' or '-', such as import:FR",
+                    "bad import origin; expected import:<ORIGIN> with letters, digits, '_' or '-', \
+                     such as import:FR (an ISO 3166 country code), or a country's name in English or Russian",
                 ));
                 return None;
             }
@@ -646,6 +786,7 @@ fn flow_rows(t: &Table, refs: &Refs, problems: &mut Vec<Problem>) -> FlowRows {
             (supplier, consumer, product, quantity, value_rub)
         {
             out.push(FlowRow {
+                line: row.line,
                 supplier,
                 supplier_name,
                 consumer,
@@ -656,10 +797,13 @@ fn flow_rows(t: &Table, refs: &Refs, problems: &mut Vec<Problem>) -> FlowRows {
             });
         }
     }
+    let mut renamed: Vec<super::RenamedOrigin> = renamed.into_values().collect();
+    renamed.sort_by_key(|r| r.line);
     FlowRows {
         rows: out,
         has_year,
         years,
+        renamed,
     }
 }
 
@@ -688,6 +832,31 @@ fn select_year(
         }
         None => Ok(years.last().copied()),
     }
+}
+
+/// Rows of the selected year that repeat an earlier row exactly (same supplier, supplier name,
+/// consumer, product, quantity and value): (line, line of the first such row), by line.
+fn duplicate_rows(rows: &[FlowRow], year: Option<i64>) -> Vec<(u64, u64)> {
+    type Key<'a> = (&'a Source, Option<&'a str>, usize, usize, u64, u64);
+    let mut first: HashMap<Key, u64> = HashMap::new();
+    let mut out = Vec::new();
+    for r in rows.iter().filter(|r| year.is_none() || r.year == year) {
+        let key = (
+            &r.supplier,
+            r.supplier_name.as_deref(),
+            r.consumer,
+            r.product,
+            r.quantity.to_bits(),
+            r.value_rub.to_bits(),
+        );
+        match first.get(&key) {
+            Some(&l) => out.push((r.line, l)),
+            None => {
+                first.insert(key, r.line);
+            }
+        }
+    }
+    out
 }
 
 fn aggregate(rows: &[FlowRow], year: Option<i64>) -> Vec<Flow> {

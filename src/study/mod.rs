@@ -4,6 +4,7 @@
 //! `nichegraph check` lists them all.
 
 pub mod config;
+pub mod countries;
 pub mod dialect;
 mod fast;
 mod load;
@@ -37,6 +38,59 @@ impl Role {
         ("infrastructure", Role::Infrastructure),
         ("specialized_org", Role::SpecializedOrg),
     ];
+
+    /// Other names users type for each role (compared as `Role::parse` compares): the Russian
+    /// names of the roles in the Decree and the seed, and plain English.
+    const ALIASES: [(&'static str, Role); 26] = [
+        ("промышленное предприятие", Role::Industrial),
+        ("промышленная организация", Role::Industrial),
+        ("промышленный", Role::Industrial),
+        ("предприятие", Role::Industrial),
+        ("industrial enterprise", Role::Industrial),
+        ("производитель конечной продукции", Role::FinalProducer),
+        ("конечный производитель", Role::FinalProducer),
+        ("финальный производитель", Role::FinalProducer),
+        ("производитель", Role::FinalProducer),
+        ("final producer", Role::FinalProducer),
+        ("образовательное учреждение", Role::Education),
+        ("образовательная организация", Role::Education),
+        ("образование", Role::Education),
+        ("вуз", Role::Education),
+        ("educational institution", Role::Education),
+        ("объект инфраструктуры", Role::Infrastructure),
+        ("организация инфраструктуры", Role::Infrastructure),
+        ("инфраструктурный объект", Role::Infrastructure),
+        ("инфраструктура", Role::Infrastructure),
+        ("infrastructure object", Role::Infrastructure),
+        ("специализированная организация", Role::SpecializedOrg),
+        (
+            "специализированная организация кластера",
+            Role::SpecializedOrg,
+        ),
+        ("управляющая компания", Role::SpecializedOrg),
+        ("specialized organization", Role::SpecializedOrg),
+        ("specialised organisation", Role::SpecializedOrg),
+        ("specialised org", Role::SpecializedOrg),
+    ];
+
+    /// The role a cell names: an id (`final_producer`) or one of the aliases, whatever the
+    /// case, with `_`, `-` or several spaces between words, and `ё` as `е`.
+    pub fn parse(text: &str) -> Option<Role> {
+        let norm = |s: &str| -> String {
+            s.to_lowercase()
+                .replace('ё', "е")
+                .split(|c: char| c.is_whitespace() || c == '_' || c == '-')
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let t = norm(text);
+        Role::ALL
+            .iter()
+            .chain(Role::ALIASES.iter())
+            .find(|(n, _)| norm(n) == t)
+            .map(|(_, r)| *r)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -63,6 +117,34 @@ pub struct Product {
     pub benchmark_price_rub: Option<f64>,
     pub capex_rub_per_unit: Option<f64>,
     pub min_capacity: Option<f64>,
+    /// The code in a shared classification (ОКПД2 or ТН ВЭД), spaces removed.
+    pub code: Option<String>,
+}
+
+impl Product {
+    /// The key that makes products of different studies the same product (SPEC "The
+    /// association's portfolio"): the code when given, else `id:` and the id.
+    pub fn key(&self) -> String {
+        match &self.code {
+            Some(c) => c.clone(),
+            None => format!("id:{}", self.id),
+        }
+    }
+}
+
+/// A products.csv `code` cell with its spaces removed (also the no-break spaces that
+/// documents copied from Word carry); `None` when nothing remains.
+pub fn product_code(text: &str) -> Option<String> {
+    let code: String = text
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+        .collect();
+    (!code.is_empty()).then_some(code)
+}
+
+/// Whether a code (spaces removed) is made of digits and dots only.
+pub fn is_product_code(code: &str) -> bool {
+    !code.is_empty() && code.bytes().all(|b| b.is_ascii_digit() || b == b'.')
 }
 
 /// Where a flow comes from.
@@ -169,6 +251,22 @@ pub struct Study {
     pub plans: Vec<Plan>,
     /// Whether flows.csv was read by the fast path (`fast.rs`) rather than the exact loader.
     pub flows_fast: bool,
+    /// Every year flows.csv has rows for, ascending (empty without a `year` column).
+    pub years_present: Vec<i64>,
+    /// Import origins written as a country's name (`import:Norway`), read as its code.
+    pub renamed_origins: Vec<RenamedOrigin>,
+    /// Flow rows of the selected year that repeat an earlier row exactly: (line, first line).
+    pub duplicate_flow_rows: Vec<(u64, u64)>,
+}
+
+/// An import origin written otherwise than as its ISO code, and the code it was read as.
+#[derive(Debug, Clone)]
+pub struct RenamedOrigin {
+    pub written: String,
+    pub code: String,
+    /// The first line that spells it so, and how many rows do.
+    pub line: u64,
+    pub rows: usize,
 }
 
 impl Study {

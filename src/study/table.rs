@@ -43,6 +43,9 @@ pub struct Table {
     labels: Vec<String>,
     /// Numbers are written with a decimal comma (and spaces between thousands).
     pub decimal_comma: bool,
+    /// With a decimal point, `,` may separate thousands (`1,234.5`): only in a CSV file whose
+    /// numbers were checked as a whole (`dialect::Evidence`), never in a workbook's text cell.
+    pub comma_groups: bool,
     pub rows: Vec<Row>,
 }
 
@@ -54,6 +57,7 @@ pub struct Cell<'a> {
     pub field: &'static str,
     pub text: &'a str,
     pub decimal_comma: bool,
+    pub comma_groups: bool,
 }
 
 impl Cell<'_> {
@@ -184,31 +188,31 @@ impl Table {
             problems,
             |i| (i + 1).to_string(),
         )?;
-        table.decimal_comma = match opts.decimal_comma {
-            Some(d) => d,
-            None => {
-                let mut evidence = dialect::Evidence::default();
-                for (k, name) in table.names.iter().enumerate() {
-                    if let (true, Some(pos)) = (numeric.contains(name), table.positions[k]) {
-                        for r in &table.rows {
-                            evidence.see(r.line, &r.cells[pos]);
-                        }
-                    }
-                }
-                match evidence.decide(shown) {
-                    Ok(d) => d,
-                    Err(p) => {
-                        problems.push(*p);
-                        return None;
-                    }
+        let mut evidence = dialect::Evidence::default();
+        for (k, name) in table.names.iter().enumerate() {
+            if let (true, Some(pos)) = (numeric.contains(name), table.positions[k]) {
+                for r in &table.rows {
+                    evidence.see(r.line, &r.cells[pos]);
                 }
             }
+        }
+        table.decimal_comma = match opts.decimal_comma {
+            Some(d) => d,
+            None => match evidence.decide(shown) {
+                Ok(d) => d,
+                Err(p) => {
+                    problems.push(*p);
+                    return None;
+                }
+            },
         };
+        table.comma_groups = !table.decimal_comma;
         let detected = Detected {
             encoding,
             bom,
             delimiter,
             decimal_comma: table.decimal_comma,
+            thousands_comma: !table.decimal_comma && evidence.comma_groups(),
         };
         Some((table, detected))
     }
@@ -297,6 +301,7 @@ impl Table {
             positions,
             names: columns.iter().map(|c| c.name).collect(),
             decimal_comma: false,
+            comma_groups: false,
             rows,
         })
     }
@@ -324,6 +329,7 @@ impl Table {
             field: self.names[col],
             text: &row.cells[pos],
             decimal_comma: self.decimal_comma,
+            comma_groups: self.comma_groups,
         })
     }
 }
@@ -396,6 +402,40 @@ pub(super) fn parse_f64(text: &str, decimal_comma: bool) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
+/// A number cell as the file's decimal mark reads it: with a decimal comma, spaces may separate
+/// thousands («21 792,2»); with a decimal point, commas may («1,234.5»).
+pub(super) fn parse_number(text: &str, decimal_comma: bool, comma_groups: bool) -> Option<f64> {
+    if decimal_comma {
+        parse_f64(text, true)
+    } else if comma_groups {
+        parse_f64(&dialect::strip_comma_groups(text)?, false)
+    } else {
+        parse_f64(text, false)
+    }
+}
+
+/// Why a cell is not a number, and how to fix it, beyond "expected {what}".
+fn not_a_number(text: &str, what: &str, decimal_comma: bool, comma_groups: bool) -> String {
+    if decimal_comma && dialect::is_comma_grouped(text) {
+        // The same number as this file writes numbers: no commas between thousands.
+        let plain = text.replace(',', "").replace('.', ",");
+        format!(
+            "not a number with ',' as the decimal mark; it reads as {plain} with ',' between thousands: \
+             write {plain} (or with spaces between thousands), or set --decimal-point if every number \
+             in the file has ',' between thousands; expected {what}"
+        )
+    } else if decimal_comma {
+        format!("not a number; expected {what} with ',' as the decimal mark")
+    } else if text.contains(',') && comma_groups {
+        format!(
+            "not a number; expected {what} with '.' as the decimal mark (',' may only separate \
+             thousands, as in 1,234.5), or set --decimal-comma if ',' is the decimal mark"
+        )
+    } else {
+        format!("not a number; expected {what} with '.' as the decimal mark")
+    }
+}
+
 impl Cells<'_> {
     /// A cell that must not be empty. Returns the text.
     pub fn required<'a>(&mut self, cell: Option<Cell<'a>>) -> Option<Cell<'a>> {
@@ -451,7 +491,7 @@ impl Cells<'_> {
     }
 
     fn number_of(&mut self, cell: &Cell<'_>, what: &str, ok: impl Fn(f64) -> bool) -> Option<f64> {
-        match parse_f64(cell.text, cell.decimal_comma) {
+        match parse_number(cell.text, cell.decimal_comma, cell.comma_groups) {
             Some(v) if v.abs() > MAX_MAGNITUDE => {
                 self.problems.push(cell.problem(format!(
                     "too large; expected {what} of at most 1e15 in magnitude"
@@ -471,9 +511,11 @@ impl Cells<'_> {
                 None
             }
             None => {
-                let mark = if cell.decimal_comma { "','" } else { "'.'" };
-                self.problems.push(cell.problem(format!(
-                    "not a number; expected {what} with {mark} as the decimal mark"
+                self.problems.push(cell.problem(not_a_number(
+                    cell.text,
+                    what,
+                    cell.decimal_comma,
+                    cell.comma_groups,
                 )));
                 None
             }
@@ -502,7 +544,7 @@ impl Cells<'_> {
 
     fn integer_of(&mut self, cell: &Cell<'_>, what: &str, ok: impl Fn(i64) -> bool) -> Option<i64> {
         // "12" and "12.0" are both integers; a non-zero fraction is not.
-        let parsed = parse_f64(cell.text, cell.decimal_comma)
+        let parsed = parse_number(cell.text, cell.decimal_comma, cell.comma_groups)
             .filter(|v| v.fract() == 0.0 && v.abs() < 9.0e15)
             .map(|v| v as i64);
         match parsed {
@@ -532,5 +574,56 @@ impl Cells<'_> {
                 None
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(csv: &str) -> (Option<f64>, Vec<Problem>) {
+        let mut problems = Vec::new();
+        let cols = [req("quantity")];
+        let (t, _) = Table::parse(
+            csv.as_bytes(),
+            "f.csv",
+            &cols,
+            &["quantity"],
+            DialectOptions {
+                delimiter: Some(b','),
+                ..DialectOptions::default()
+            },
+            &mut problems,
+        )
+        .unwrap();
+        let v = Cells {
+            problems: &mut problems,
+        }
+        .number(t.cell(&t.rows[1], 0), "a number", |_| true);
+        (v, problems)
+    }
+
+    #[test]
+    fn comma_groups_only_where_the_file_proves_them() {
+        // The first row proves a decimal point, so the second is 11000.
+        assert_eq!(read("quantity\n\"1,234.5\"\n\"11,000\"\n").0, Some(11000.0));
+        // A text cell of a workbook is never checked as a whole file: «11,000» is not a number.
+        let mut problems = Vec::new();
+        let t = Table::from_records(
+            "book.xlsx[flows]",
+            1,
+            vec!["quantity".into()],
+            vec![(2, vec!["11,000".into()])],
+            &[req("quantity")],
+            &mut problems,
+            column_letter,
+        )
+        .unwrap();
+        let v = Cells {
+            problems: &mut problems,
+        }
+        .number(t.cell(&t.rows[0], 0), "a number", |_| true);
+        assert_eq!(v, None);
+        assert!(problems[0].message.contains("not a number"), "{problems:?}");
     }
 }

@@ -46,12 +46,74 @@ impl<'a> Kind<'a> {
     }
 }
 
+/// What the reader should know about how the study was read, though nothing is wrong: which
+/// year of several counts.
+pub fn notes(study: &Study) -> Vec<String> {
+    let mut out = Vec::new();
+    // A workbook has no CSV dialects.
+    let (flows, settings) = if study.dialects.is_empty() {
+        ("the flows sheet", "the study sheet")
+    } else {
+        ("flows.csv", "study.toml")
+    };
+    // No flows and no years: flows.csv has a header and nothing under it.
+    if study.flows.is_empty() && study.years_present.is_empty() {
+        out.push(format!(
+            "{flows} has no rows under its header: without flows there are no needs or niches to find"
+        ));
+    }
+    if let (None, Some(y), [_, _, ..]) = (
+        study.config.year,
+        study.selected_year,
+        study.years_present.as_slice(),
+    ) {
+        let years: Vec<String> = study.years_present.iter().map(|y| y.to_string()).collect();
+        out.push(format!(
+            "{flows} has rows for the years {}; only {y}, the latest, is analysed \
+             (set year in {settings} to choose another)",
+            years.join(", ")
+        ));
+    }
+    out
+}
+
 pub fn warnings(study: &Study) -> Vec<String> {
     let mut out = Vec::new();
     let p = &study.participants;
     let products = &study.products;
 
+    let mut renamed = Kind::new(&mut out);
+    for r in &study.renamed_origins {
+        let others = match r.rows {
+            0 | 1 => String::new(),
+            2 => " (and on 1 more row)".to_string(),
+            n => format!(" (and on {} more rows)", n - 1),
+        };
+        let name = super::countries::by_code(&r.code).map_or("", |c| c.name_en);
+        renamed.push(|| {
+            format!(
+                "flows.csv:{}: import:{} is read as import:{} ({name}), its ISO 3166 code{others}; \
+                 write import:{} to make this warning go away",
+                r.line, r.written, r.code, r.code
+            )
+        });
+    }
+    renamed.finish("origins read as country codes");
+
+    let mut repeated = Kind::new(&mut out);
+    for (line, first) in &study.duplicate_flow_rows {
+        repeated.push(|| {
+            format!(
+                "flows.csv:{line}: the row has the same supplier, consumer, product, quantity and value \
+                 as line {first}, and both are added up; delete one of them if it was entered twice"
+            )
+        });
+    }
+    repeated.finish("rows that repeat another row");
+
     let mut order = Kind::new(&mut out);
+    // A consumer that buys a product of a later stage from several suppliers is one warning.
+    let mut buys_said = std::collections::HashSet::new();
     for f in &study.flows {
         let consumer = &p[f.consumer];
         let product = &products[f.product];
@@ -67,7 +129,7 @@ pub fn warnings(study: &Study) -> Vec<String> {
                 }
             }
         }
-        if product.stage > cs {
+        if product.stage > cs && buys_said.insert((f.consumer, f.product)) {
             order.push(|| {
                 format!(
                     "flows.csv: {} (stage {cs}) buys {} of stage {}: the flow runs against the stage order",
@@ -225,6 +287,27 @@ mod tests {
         assert_eq!(w.len(), 2, "{w:?}");
         assert!(w[0].contains("plan of a for 2020 changes nothing"), "{w:?}");
         assert!(w[1].contains("plan of c for 2021"), "{w:?}");
+    }
+
+    #[test]
+    fn a_backward_purchase_is_one_warning_whatever_the_suppliers() {
+        // `a` (stage 1) buys the stage-3 product `p` from abroad, at home and from `c`.
+        let s = crate::study::testing::study_from(
+            &[("a", "industrial", "1"), ("c", "industrial", "1")],
+            &[("p", "3")],
+            &[
+                ("import:DE", "a", "p", 1.0, 10.0),
+                ("domestic", "a", "p", 1.0, 10.0),
+                ("c", "a", "p", 1.0, 10.0),
+            ],
+        );
+        let w = super::warnings(&s);
+        let against: Vec<&String> = w.iter().filter(|l| l.contains("stage order")).collect();
+        assert_eq!(against.len(), 1, "{w:?}");
+        assert!(
+            against[0].contains("a (stage 1) buys p of stage 3"),
+            "{w:?}"
+        );
     }
 
     #[test]
