@@ -24,6 +24,8 @@ fn study_dir(flows: usize) -> PathBuf {
             seed: 1,
             parquet: false,
             id: "bench".into(),
+            years: 1,
+            plans: 0,
         };
         generate(&dir, &params).expect("generate");
     }

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Independent reference implementation of needs.csv and niches.csv (SPEC.md v1), with the
-investment case of v2: support.csv and the support columns of niches.csv.
+v2 investment case (support.csv and the support columns of niches.csv) and the demand outlook
+(SPEC.md v2 "Demand outlook": demand_outlook.csv and the outlook columns).
 
 Usage: python3 scripts/spec_reference.py STUDY_DIR OUT_DIR
 
 Reads a *valid* study folder and writes OUT_DIR/needs.csv, OUT_DIR/niches.csv and
-OUT_DIR/support.csv with exactly the SPEC's columns. Written from /work/shared/SPEC.md alone, without
+OUT_DIR/support.csv and OUT_DIR/demand_outlook.csv with exactly the SPEC's columns. Written from /work/shared/SPEC.md alone, without
 looking at the Rust sources, so that scripts/crosscheck.py can compare the two.
 Only light validation is done: the input is assumed to pass `nichegraph check`.
 
@@ -25,13 +26,18 @@ NEEDS_COLUMNS = [
     "product", "product_name", "stage", "unit", "demand_qty", "demand_rub",
     "import_rub", "cluster_rub", "domestic_rub", "import_share", "cluster_share",
     "domestic_share", "avg_price_rub", "benchmark_price_rub", "cost_premium",
-    "spec_gap", "flags", "is_niche",
+    "spec_gap", "flags", "is_niche", "demand_growth",
 ]
 NICHES_COLUMNS = [
     "rank", "product", "product_name", "stage", "unit", "flags", "demand_qty",
     "demand_rub", "import_share", "cost_premium", "spec_gap", "addressable_qty",
     "addressable_rub", "investment_rub", "investment_basis", "key_consumers",
-    "regions", "downstream_final_rub",
+    "regions", "downstream_final_rub", "demand_growth", "trend_rub", "plan_year",
+    "plan_demand_rub",
+]
+OUTLOOK_COLUMNS = [
+    "product", "product_name", "unit", "year", "kind", "demand_qty", "demand_rub",
+    "import_rub", "low_rub", "high_rub",
 ]
 # v2, the investment case: appended to niches.csv (the outlook columns come before these in the
 # SPEC; they are compared by name, so this file lists only what it computes).
@@ -236,6 +242,8 @@ def load_study(study_dir: str):
 
     # year selection
     study_year = study.get("year")
+    all_flows = list(flows)
+    selected = study_year
     if "year" in fheader:
         years = sorted({f["year"] for f in flows})
         if study_year is not None:
@@ -260,6 +268,15 @@ def load_study(study_dir: str):
                 "available": num(r.get("available")),
             })
 
+    plans = []
+    plans_path = os.path.join(study_dir, "plans.csv")
+    if os.path.exists(plans_path):
+        prow, _ = read_csv(plans_path)
+        for r in prow:
+            plans.append({"participant": r["participant"], "year": integer(r["year"]),
+                          "output_rub": num(r["output_rub"])})
+    history = {"has_year": "year" in fheader, "selected": selected, "all_flows": all_flows,
+               "plans": plans, "horizon": int(study.get("outlook", {}).get("horizon", 5))}
     finance = dict(FINANCE_DEFAULTS)
     finance.update(study.get("finance", {}))
     programmes = []
@@ -274,7 +291,7 @@ def load_study(study_dir: str):
     counts.update({k: v for k, v in study.get("compliance", {}).items() if k in COUNT_DEFAULTS})
     extra = {"finance": finance, "programmes": programmes, "counts": counts,
              "has_governance": has_governance}
-    return study, criteria, investment, participants, products, flows, specs, extra
+    return study, criteria, investment, participants, products, flows, specs, extra, history
 
 
 def registry_overall(participants, agg, counts, has_governance) -> str:
@@ -389,6 +406,145 @@ def investment_case(niche, finance, programmes, overall):
     return rows
 
 
+def aggregate(flows):
+    """(supplier, consumer, product) -> summed qty and value, values sorted ascending first."""
+    groups: dict[tuple[str, str, str], list] = {}
+    for f in flows:
+        groups.setdefault((f["supplier"], f["consumer"], f["product"]), []).append(f)
+    return {key: {"qty": fsum_seq(sorted(f["quantity"] for f in fs)),
+                  "value": fsum_seq(sorted(f["value"] for f in fs))}
+            for key, fs in groups.items()}
+
+
+def solve(a: list[list[float]], b: list[float]) -> list[float]:
+    """Gaussian elimination with partial pivoting on a copy of a (n x n) and b."""
+    n = len(b)
+    m = [row[:] + [b[i]] for i, row in enumerate(a)]
+    for k in range(n):
+        p = max(range(k, n), key=lambda r: abs(m[r][k]))
+        if abs(m[p][k]) < 1e-12:
+            raise StudyError("singular Leontief system")
+        m[k], m[p] = m[p], m[k]
+        for r in range(k + 1, n):
+            f = m[r][k] / m[k][k]
+            if f:
+                for c in range(k, n + 1):
+                    m[r][c] -= f * m[k][c]
+    x = [0.0] * n
+    for k in reversed(range(n)):
+        x[k] = (m[k][n] - sum(m[k][c] * x[c] for c in range(k + 1, n))) / m[k][k]
+    return x
+
+
+def outlook(needs, participants, agg, total_purchases, history):
+    """demand_outlook.csv rows and, per product, (demand_growth, trend_rub, plan_year,
+    plan_demand_rub), from SPEC v2 "Demand outlook"."""
+    y = history["selected"]
+    horizon = history["horizon"]
+    # History sums of the years before Y (and only those: Y's are the needs' figures).
+    earlier: dict[tuple[str, int], tuple[float, float, float]] = {}
+    if history["has_year"] and y is not None:
+        by_year: dict[int, list] = {}
+        for f in history["all_flows"]:
+            if f["year"] < y:
+                by_year.setdefault(f["year"], []).append(f)
+        for yr, fl in by_year.items():
+            per: dict[str, list] = {}
+            for (s, c, p), a in aggregate(fl).items():
+                per.setdefault(p, []).append((c, s, a))
+            for p, rows in per.items():
+                rows.sort(key=lambda t: (t[0].encode(), supplier_key(t[1])[0],
+                                         supplier_key(t[1])[1].encode()))
+                earlier[(p, yr)] = (
+                    fsum_seq(a["qty"] for _, _, a in rows),
+                    fsum_seq(a["value"] for _, _, a in rows),
+                    fsum_seq(a["value"] for _, s, a in rows if supplier_kind(s) == "import"),
+                )
+
+    # Plans through the Leontief quantity model.
+    ids = sorted(participants, key=lambda x: x.encode())
+    index = {pid: i for i, pid in enumerate(ids)}
+    n = len(ids)
+    x = [participants[pid]["output_rub"] if participants[pid]["output_rub"] is not None
+         else total_purchases.get(pid, 0.0) for pid in ids]
+    A = [[0.0] * n for _ in range(n)]
+    for (s, c, p), a in agg.items():
+        if supplier_kind(s) == "cluster" and x[index[c]] > 0 and a["value"] > 0:
+            A[index[s]][index[c]] += a["value"]
+    for i in range(n):
+        for j in range(n):
+            if x[j] > 0:
+                A[i][j] /= x[j]
+    ia = [[(1.0 if i == j else 0.0) - A[i][j] for j in range(n)] for i in range(n)]
+    plan_years = sorted({pl["year"] for pl in history["plans"]})
+    scales = {}
+    for py in plan_years:
+        df = [0.0] * n
+        for pl in history["plans"]:
+            if pl["year"] == py:
+                j = index[pl["participant"]]
+                df[j] = pl["output_rub"] - x[j]
+        dx = solve(ia, df)
+        scales[py] = {pid: (max(0.0, (x[i] + dx[i]) / x[i]) if x[i] > 0 else 1.0)
+                      for i, pid in enumerate(ids)}
+    planned = {}
+    for py, sc in scales.items():
+        for (s, c, p), a in agg.items():
+            e = planned.setdefault((p, py), [0.0, 0.0, 0.0])
+            e[0] += a["qty"] * sc[c]
+            e[1] += a["value"] * sc[c]
+            if supplier_kind(s) == "import":
+                e[2] += a["value"] * sc[c]
+
+    rows_out = []
+    figures = {}
+    for need in needs:
+        p = need["product"]
+        hist = [(yr, *v) for (pp, yr), v in earlier.items() if pp == p]
+        hist.append((y, need["demand_qty"], need["demand_rub"], need["import_rub"]))
+        hist.sort(key=lambda t: (t[0] is not None, t[0] if t[0] is not None else 0))
+        rows = [{"year": yr, "kind": "history", "demand_qty": q, "demand_rub": v,
+                 "import_rub": i, "low_rub": None, "high_rub": None} for yr, q, v, i in hist]
+        growth = None
+        trend_rub = None
+        pts = [(yr, v) for yr, _, v, _ in hist if yr is not None and v > 0]
+        if y is not None and len(pts) >= 3 and any(yr == y for yr, _ in pts):
+            ts = [yr - y for yr, _ in pts]
+            ls = [math.log(v) for _, v in pts]
+            k = len(pts)
+            mt = sum(ts) / k
+            ml = sum(ls) / k
+            stt = sum((t - mt) ** 2 for t in ts)
+            b = sum((t - mt) * (l - ml) for t, l in zip(ts, ls)) / stt
+            a0 = ml - b * mt
+            ssr = sum((l - a0 - b * t) ** 2 for t, l in zip(ts, ls))
+            se = math.sqrt((ssr / (k - 2)) / stt)
+            growth = math.exp(b) - 1
+            low, high = math.exp(b - se) - 1, math.exp(b + se) - 1
+            for h in range(1, horizon + 1):
+                g = (1 + growth) ** h
+                rows.append({"year": y + h, "kind": "trend", "demand_qty": need["demand_qty"] * g,
+                             "demand_rub": need["demand_rub"] * g,
+                             "import_rub": need["import_rub"] * g,
+                             "low_rub": need["demand_rub"] * (1 + low) ** h,
+                             "high_rub": need["demand_rub"] * (1 + high) ** h})
+            trend_rub = rows[-1]["demand_rub"]
+        plan_year = plan_rub = None
+        for py in plan_years:
+            q, v, i = planned.get((p, py), (0.0, 0.0, 0.0))
+            rows.append({"year": py, "kind": "plan", "demand_qty": q, "demand_rub": v,
+                         "import_rub": i, "low_rub": None, "high_rub": None})
+            plan_year, plan_rub = py, v
+        order = {"history": 0, "trend": 1, "plan": 2}
+        rows.sort(key=lambda r: (r["year"] is not None, r["year"] or 0, order[r["kind"]]))
+        for r in rows:
+            rows_out.append(dict(r, product=p, product_name=need["product_name"],
+                                 unit=need["unit"]))
+        figures[p] = {"demand_growth": growth, "trend_rub": trend_rub, "plan_year": plan_year,
+                      "plan_demand_rub": plan_rub}
+    return rows_out, figures
+
+
 def spec_is_gap(s) -> bool:
     a = s["available"]
     if a is None:
@@ -403,18 +559,11 @@ def spec_is_gap(s) -> bool:
 # ---------------------------------------------------------------- analysis
 
 def analyze(study_dir: str):
-    study, criteria, investment, participants, products, flows, specs, extra = load_study(study_dir)
+    study, criteria, investment, participants, products, flows, specs, extra, history = \
+        load_study(study_dir)
 
     # Aggregate duplicate (supplier, consumer, product): values sorted ascending, then summed.
-    groups: dict[tuple[str, str, str], list] = {}
-    for f in flows:
-        groups.setdefault((f["supplier"], f["consumer"], f["product"]), []).append(f)
-    agg = {}
-    for key, fs in groups.items():
-        agg[key] = {
-            "qty": fsum_seq(sorted(f["quantity"] for f in fs)),
-            "value": fsum_seq(sorted(f["value"] for f in fs)),
-        }
+    agg = aggregate(flows)
 
     # Per product: aggregated flows ordered by consumer id, then supplier key.
     by_product: dict[str, list] = {}
@@ -565,11 +714,16 @@ def analyze(study_dir: str):
     niches.sort(key=lambda n: (-n["addressable_rub"], n["product"].encode()))
     for i, n in enumerate(niches, start=1):
         n["rank"] = i
+    rows, figures = outlook(needs, participants, agg, total_purchases, history)
+    for need in needs:
+        need["demand_growth"] = figures[need["product"]]["demand_growth"]
+    for n in niches:
+        n.update(figures[n["product"]])
     overall = registry_overall(participants, agg, extra["counts"], extra["has_governance"])
     support = []
     for n in niches:
         support += investment_case(n, extra["finance"], extra["programmes"], overall)
-    return needs, niches, support
+    return needs, niches, support, rows
 
 
 def write_csv(path: str, columns: list[str], rows: list[dict]) -> None:
@@ -586,7 +740,7 @@ def main(argv: list[str]) -> int:
         return 2
     study_dir, out_dir = argv[1], argv[2]
     try:
-        needs, niches, support = analyze(study_dir)
+        needs, niches, support, outlook_rows = analyze(study_dir)
     except (StudyError, KeyError, ValueError) as e:
         print(f"spec_reference: invalid study: {e!r}", file=sys.stderr)
         return 65
@@ -594,6 +748,7 @@ def main(argv: list[str]) -> int:
     write_csv(os.path.join(out_dir, "needs.csv"), NEEDS_COLUMNS, needs)
     write_csv(os.path.join(out_dir, "niches.csv"), NICHES_COLUMNS + SUPPORT_NICHE_COLUMNS, niches)
     write_csv(os.path.join(out_dir, "support.csv"), SUPPORT_COLUMNS, support)
+    write_csv(os.path.join(out_dir, "demand_outlook.csv"), OUTLOOK_COLUMNS, outlook_rows)
     return 0
 
 

@@ -127,6 +127,12 @@ pub enum Command {
         /// The study id (default: synthetic-<participants>-<flows>)
         #[arg(long)]
         id: Option<String>,
+        /// Years of flow history ending with the study year, 1..30 (rows spread over them)
+        #[arg(long, default_value_t = 1)]
+        years: u32,
+        /// Participants with an output plan in plans.csv (0: no plans.csv)
+        #[arg(long, default_value_t = 0)]
+        plans: usize,
     },
     /// Validate a study folder: list every problem and warning, write nothing
     Check {

@@ -20,6 +20,11 @@ pub struct Params {
     pub seed: u64,
     pub parquet: bool,
     pub id: String,
+    /// Years of flow history ending with the study year: rows are spread evenly over them
+    /// (1 = the study year only).
+    pub years: u32,
+    /// Participants with an output plan in plans.csv (0 = no plans.csv).
+    pub plans: usize,
 }
 
 const REGIONS: [&str; 12] = [
@@ -117,6 +122,9 @@ struct Product {
 
 /// Writes the study into `dir` (created; existing study files are refused). Returns a summary.
 pub fn generate(dir: &Path, p: &Params) -> Result<String> {
+    if !(1..=30).contains(&p.years) {
+        return Err(Error::Usage("--years must be 1..30".into()));
+    }
     if p.participants < 2 {
         return Err(Error::Usage(
             "--participants must be at least 2 (a flow goes between two parties)".into(),
@@ -129,6 +137,7 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
         "flows.csv",
         "flows.parquet",
         "specs.csv",
+        "plans.csv",
     ] {
         if dir.join(name).exists() {
             return Err(Error::Usage(format!(
@@ -260,17 +269,23 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
     };
     let mut rows = FlowColumns::with_capacity(CHUNK.min(p.flows), width);
     let mut last: Option<(String, usize, usize)> = None;
-    for _ in 0..p.flows {
+    for k in 0..p.flows {
         if rows.len() == CHUNK {
             sink.write(&rows, &product_ids)?;
             rows.clear();
         }
+        // Earlier years in turn; demand grew about 5 % a year up to the study year.
+        let back = (k % p.years as usize) as i64;
+        rows.year = YEAR - back;
+        rows.scale = 1.05f64.powi(-(back as i32));
         // One row in ten repeats the previous delivery (another invoice of the same contract).
         if let (Some((s, c, pr)), 0) = (&last, rng.u32(0..10)) {
             let (s, c, pr) = (s.clone(), *c, *pr);
             let q = (lognormal(&mut rng, 1.0) * firms[c].size).max(0.001);
             rows.push(&s, "", c, pr, q, q * products[pr].price);
-            firms[c].purchases += rows.value.last().copied().unwrap_or(0.0);
+            if rows.year == YEAR {
+                firms[c].purchases += rows.value.last().copied().unwrap_or(0.0);
+            }
             continue;
         }
         let c = buyers.pick(&mut rng);
@@ -325,6 +340,26 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
         let _ = writeln!(out, "{}{output},{}", f.line, 1_600_000_000u64 + i as u64);
     }
     write_file(dir, "participants.csv", out.as_bytes())?;
+
+    // Plans: the first participants at a stage grow their output by 10–50 % two years on.
+    if p.plans > 0 {
+        let mut out = String::from("participant,year,output_rub,note\n");
+        for (i, f) in firms
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.stage > 0)
+            .take(p.plans)
+        {
+            let output = f.output.max((f.purchases * f.markup).round()).min(1e15);
+            let planned = (output * (1.1 + 0.4 * rng.f64())).round().min(1e15);
+            let _ = writeln!(
+                out,
+                "f{i:0width$},{},{planned},расширение производства",
+                YEAR + 2
+            );
+        }
+        write_file(dir, "plans.csv", out.as_bytes())?;
+    }
 
     // Specs: a requirement per few hundred flows, half of them not met by anyone.
     let mut out = String::from("consumer,product,parameter,required_min,required_max,available\n");
@@ -387,7 +422,11 @@ struct FlowColumns {
     product: Vec<u32>,
     quantity: Vec<f64>,
     value: Vec<f64>,
+    years: Vec<i64>,
     width: usize,
+    /// The year and the value scale of the rows pushed next.
+    year: i64,
+    scale: f64,
 }
 
 impl FlowColumns {
@@ -399,7 +438,10 @@ impl FlowColumns {
             product: Vec::with_capacity(n),
             quantity: Vec::with_capacity(n),
             value: Vec::with_capacity(n),
+            years: Vec::with_capacity(n),
             width,
+            year: YEAR,
+            scale: 1.0,
         }
     }
 
@@ -414,6 +456,7 @@ impl FlowColumns {
         self.product.clear();
         self.quantity.clear();
         self.value.clear();
+        self.years.clear();
     }
 
     fn push(&mut self, s: &str, name: &str, c: usize, p: usize, q: f64, v: f64) {
@@ -425,7 +468,8 @@ impl FlowColumns {
         self.quantity
             .push(((q * 1000.0).round() / 1000.0).clamp(0.001, 1e12));
         self.value
-            .push(((v * 100.0).round() / 100.0).clamp(0.01, 1e14));
+            .push(((v * self.scale * 100.0).round() / 100.0).clamp(0.01, 1e14));
+        self.years.push(self.year);
     }
 }
 
@@ -493,13 +537,14 @@ impl Sink {
                     line.clear();
                     let _ = writeln!(
                         line,
-                        "{},{},f{:0width$},{},{},{},{YEAR}",
+                        "{},{},f{:0width$},{},{},{},{}",
                         rows.supplier[i],
                         rows.name[i],
                         rows.consumer[i],
                         product_ids[rows.product[i] as usize],
                         rows.quantity[i],
                         rows.value[i],
+                        rows.years[i],
                     );
                     w.write_all(line.as_bytes())
                         .map_err(|e| Error::io("cannot write", path, e))?;
@@ -524,7 +569,7 @@ impl Sink {
                         .iter()
                         .map(|p| product_ids[*p as usize].clone()),
                 );
-                let years = vec![YEAR; rows.len()];
+                let years = rows.years.clone();
                 let mut group = writer.next_row_group().map_err(&fail)?;
                 let mut k = 0;
                 while let Some(mut col) = group.next_column().map_err(&fail)? {

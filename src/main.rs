@@ -191,6 +191,8 @@ fn run(cli: Cli) -> Result<(), Error> {
             seed,
             parquet,
             id,
+            years,
+            plans,
         } => {
             let params = nichegraph::generate::Params {
                 id: id.unwrap_or_else(|| format!("synthetic-{participants}-{flows}")),
@@ -198,6 +200,8 @@ fn run(cli: Cli) -> Result<(), Error> {
                 flows,
                 seed,
                 parquet,
+                years,
+                plans,
             };
             eprintln!("{}", nichegraph::generate::generate(&dir, &params)?);
             Ok(())

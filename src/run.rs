@@ -48,6 +48,7 @@ pub fn inputs(dir: &Path) -> Vec<Input> {
         "flows.csv",
         "flows.parquet",
         "participants.csv",
+        "plans.csv",
         "products.csv",
         "specs.csv",
         "study.toml",

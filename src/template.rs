@@ -18,7 +18,7 @@
 //! fill instead of listing every consequence.
 
 use crate::error::{Error, Problem, Result};
-use crate::study::{dialect, ComplianceThresholds, Criteria, Investment};
+use crate::study::{dialect, ComplianceThresholds, Criteria, Investment, Outlook};
 use rust_xlsxwriter::{
     Color, DataValidation, DataValidationErrorStyle, DocProperties, ExcelDateTime, Format,
     FormatBorder, Workbook, Worksheet, XlsxError,
@@ -464,7 +464,52 @@ const SPECS: Table = Table {
     ]],
 };
 
-const TABLES: [&Table; 4] = [&PARTICIPANTS, &PRODUCTS, &FLOWS, &SPECS];
+const PLANS: Table = Table {
+    name: "plans",
+    required: false,
+    about: "планы выпуска участников на годы после года анализа (необязательная таблица): из них \
+            считается потенциальный спрос по всей цепочке поставок",
+    replace_with:
+        "replace {them} with the participants' output plans, or delete {them} (the table is optional)",
+    cols: &[
+        col(
+            "participant",
+            Kind::Text,
+            YES,
+            "Код участника из participants.",
+            22.0,
+        ),
+        col(
+            "year",
+            Kind::Year,
+            YES,
+            "Год плана, позже года анализа. Одна строка на участника и год.",
+            10.0,
+        ),
+        col(
+            "output_rub",
+            Kind::Rub,
+            YES,
+            "Планируемый годовой выпуск участника в этом году, руб., не меньше 0.",
+            18.0,
+        ),
+        col(
+            "note",
+            Kind::Text,
+            NO,
+            "Пояснение, например «запуск второй линии»; попадает в отчёт.",
+            36.0,
+        ),
+    ],
+    rows: &[&[
+        V::S("example-final"),
+        V::N(2026.0),
+        V::N(6_000_000_000.0),
+        V::S("ПРИМЕР: запуск второй линии"),
+    ]],
+};
+
+const TABLES: [&Table; 5] = [&PARTICIPANTS, &PRODUCTS, &FLOWS, &SPECS, &PLANS];
 
 // ---------------------------------------------------------------------------------------------
 // Settings of study.toml.
@@ -506,6 +551,7 @@ fn settings() -> Vec<Setting> {
     let i = Investment::default();
     let k = ComplianceThresholds::default();
     let fin = crate::study::config::Finance::default();
+    let o = Outlook::default();
     let s = |table, key, default, help| Setting {
         table,
         key,
@@ -552,6 +598,8 @@ fn settings() -> Vec<Setting> {
           "Доля инвестиций, приходящаяся на оборудование, от 0 до 1 (share of the investment spent on equipment)."),
         s("finance", "operating_margin", F(fin.operating_margin),
           "Операционная прибыль на рубль продаж ниши, от 0 до 1; по ней считается срок окупаемости (operating profit per rub of sales, for the payback)."),
+        s("outlook", "horizon", U(u64::from(o.horizon)),
+          "На сколько лет после года анализа продлить тренд спроса, целое число 1..30 (years projected past the selected year by the trend, an integer 1..30)."),
     ]
 }
 
@@ -580,7 +628,7 @@ fn support_comment() -> String {
     t
 }
 
-const TABLE_HELP: [(&str, &str); 4] = [
+const TABLE_HELP: [(&str, &str); 5] = [
     ("criteria", "Критерии инвестиционных ниш (niche criteria)."),
     (
         "investment",
@@ -593,6 +641,10 @@ const TABLE_HELP: [(&str, &str); 4] = [
     (
         "finance",
         "Финансирование проекта ниши: кредит, оборудование, прибыль — для мер поддержки и срока окупаемости (project finance, for support and payback).",
+    ),
+    (
+        "outlook",
+        "Прогноз существующего спроса по тренду (demand outlook).",
     ),
 ];
 
@@ -609,7 +661,7 @@ fn study_toml() -> String {
         "# Исследование nichegraph (nichegraph study), создано командой `nichegraph init`.\n\
          #\n\
          # 1. Впишите название кластера (name) и его субъекты РФ (regions) вместо «ЗАПОЛНИТЕ: …».\n\
-         # 2. В participants.csv, products.csv, flows.csv и specs.csv замените строки-примеры\n\
+         # 2. В participants.csv, products.csv, flows.csv, specs.csv и plans.csv замените строки-примеры\n\
          #    (коды начинаются с example-, названия — с «ПРИМЕР:») своими данными.\n\
          #    Столбцы описаны в README.md.\n\
          # 3. Проверьте данные: nichegraph check <папка>; затем nichegraph analyze <папка>.\n\
@@ -846,10 +898,10 @@ fn readme_sheet(ws: &mut Worksheet, f: &Formats) -> Result<()> {
     let steps = [
         "1. Лист study: впишите название кластера (name) и субъекты РФ (regions, по строке на \
          субъект) вместо «ЗАПОЛНИТЕ: …». id — код исследования, им названа папка результатов.",
-        "2. Листы participants, products, flows, specs: в каждом есть строки-примеры — коды \
+        "2. Листы participants, products, flows, specs, plans: в каждом есть строки-примеры — коды \
          начинаются с example-, названия — с «ПРИМЕР:». Замените их своими данными (или удалите) и \
-         добавляйте свои строки ниже. Первую строку (заголовки) не меняйте. Лист specs можно \
-         оставить пустым.",
+         добавляйте свои строки ниже. Первую строку (заголовки) не меняйте. Листы specs и plans \
+         можно оставить пустыми.",
         "3. Роль (role), передел (stage) и, на листах flows и specs, коды участников и продуктов \
          выбираются из списка. Пустая ячейка — значение не указано.",
         "4. Проверьте данные: nichegraph check study.xlsx; затем nichegraph analyze study.xlsx.",
@@ -1440,8 +1492,9 @@ mod tests {
         let s = crate::study::load(&study).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(s.participants.len(), 2);
         assert_eq!(s.config.id, STUDY_ID);
+        assert_eq!(s.plans.len(), 1);
         let p = untouched(&study).expect("markers");
-        assert_eq!(p.len(), 5, "{p:?}");
+        assert_eq!(p.len(), 6, "{p:?}");
     }
 
     #[test]
@@ -1471,6 +1524,8 @@ mod tests {
             serde_json::to_value(&c.compliance).unwrap(),
             serde_json::to_value(ComplianceThresholds::default()).unwrap()
         );
+        assert!(text.contains("\nhorizon = 5"), "{text}");
+        assert_eq!(c.outlook.horizon, Outlook::default().horizon);
         assert_eq!(c.investment.capital_intensity, 1.0);
         assert_eq!(c.finance, crate::study::config::Finance::default());
         assert_eq!(c.support, crate::study::config::default_programmes());
@@ -1497,9 +1552,10 @@ mod tests {
         assert_eq!(s.participants.len(), 2);
         assert_eq!(s.flows.len(), 2);
         assert_eq!(s.specs.len(), 1);
+        assert_eq!(s.plans.len(), 1);
         let p = untouched(&created.study).expect("markers");
-        assert_eq!(p.len(), 5, "{p:?}");
-        assert_eq!(untouched(dir.path()).map(|p| p.len()), Some(5));
+        assert_eq!(p.len(), 6, "{p:?}");
+        assert_eq!(untouched(dir.path()).map(|p| p.len()), Some(6));
     }
 
     #[test]

@@ -322,6 +322,7 @@ fn whatif_equals_analyze_of_a_hand_rewritten_study() {
         for f in [
             "needs.csv",
             "niches.csv",
+            "demand_outlook.csv",
             "niches.json",
             "import_content.csv",
             "compliance.json",
@@ -396,7 +397,13 @@ fn rewrite_study(from: &Path, to: &Path, delim: u8, decimal_comma: bool, cp1251:
         "required_max",
         "available",
     ];
-    for name in ["participants.csv", "products.csv", "flows.csv", "specs.csv"] {
+    for name in [
+        "participants.csv",
+        "products.csv",
+        "flows.csv",
+        "specs.csv",
+        "plans.csv",
+    ] {
         let mut r = csv::Reader::from_path(from.join(name)).unwrap();
         let headers = r.headers().unwrap().clone();
         let mut w = csv::WriterBuilder::new()

@@ -8,13 +8,15 @@ use std::path::Path;
 
 fn fingerprint(s: &Study) -> String {
     format!(
-        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
         s.selected_year,
         s.flows,
         s.dialects,
         s.years_present,
         s.renamed_origins,
-        s.duplicate_flow_rows
+        s.duplicate_flow_rows,
+        s.history,
+        s.plans
     )
 }
 
@@ -23,6 +25,10 @@ fn same(dir: &Path, what: &str) {
     let fast = load_with(dir, opts).unwrap_or_else(|e| panic!("{what}: {e}"));
     let exact = load_exact(dir, opts).unwrap_or_else(|e| panic!("{what}: {e}"));
     assert!(!exact.flows.is_empty(), "{what}: no flows");
+    assert!(
+        exact.history.years.len() < 2 || !exact.history.sums.is_empty(),
+        "{what}: years without history sums"
+    );
     assert!(
         fast.flows_fast,
         "{what}: the fast path gave up on valid data"
@@ -83,11 +89,25 @@ fn fast_and_exact_loaders_agree() {
             seed,
             parquet: false,
             id: "t".into(),
+            // Odd seeds: a five-year history and plans, so the history sums are compared too.
+            years: if seed % 2 == 1 { 5 } else { 1 },
+            plans: if seed % 2 == 1 { 5 } else { 0 },
         };
         generate(&dir, &params).unwrap();
         same(&dir, &format!("seed {seed}, as generated"));
         rewrite(&dir, seed, if seed % 2 == 0 { b';' } else { b'\t' });
         same(&dir, &format!("seed {seed}, rewritten"));
+        // Without a study year the latest is selected: the fast path then keeps the latest
+        // year it has seen in each chunk and moves the rows kept before to the history.
+        let toml = std::fs::read_to_string(dir.join("study.toml")).unwrap();
+        let no_year: String = toml
+            .lines()
+            .filter(|l| !l.starts_with("year"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        std::fs::write(dir.join("study.toml"), no_year).unwrap();
+        std::fs::remove_file(dir.join("plans.csv")).ok();
+        same(&dir, &format!("seed {seed}, rewritten, latest year"));
     }
 }
 
@@ -102,6 +122,8 @@ fn without_years() {
         seed: 99,
         parquet: false,
         id: "t".into(),
+        years: 1,
+        plans: 0,
     };
     generate(&dir, &params).unwrap();
     let flows = std::fs::read_to_string(dir.join("flows.csv")).unwrap();
@@ -136,6 +158,8 @@ fn parquet_fast_and_exact_agree() {
             seed,
             parquet: true,
             id: "t".into(),
+            years: if seed % 2 == 1 { 5 } else { 1 },
+            plans: 0,
         };
         generate(&dir, &params).unwrap();
         assert!(dir.join("flows.parquet").is_file());
@@ -155,6 +179,8 @@ fn spellings_and_repeated_rows_go_to_the_exact_loader() {
         seed: 5,
         parquet: false,
         id: "t".into(),
+        years: 1,
+        plans: 0,
     };
     generate(&dir, &params).unwrap();
     let flows = std::fs::read_to_string(dir.join("flows.csv")).unwrap();

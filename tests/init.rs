@@ -12,7 +12,7 @@ fn bin() -> Command {
 }
 
 const ROLES: &str = "industrial,final_producer,education,infrastructure,specialized_org";
-const TABLES: [&str; 4] = ["participants", "products", "flows", "specs"];
+const TABLES: [&str; 5] = ["participants", "products", "flows", "specs", "plans"];
 
 fn init(args: &[&str], dir: &Path) {
     bin().arg("init").args(args).arg(dir).assert().success();
@@ -34,7 +34,7 @@ fn check(study: &Path) -> (i32, Vec<String>, String) {
 fn assert_template_message(study: &Path, file_of: impl Fn(&str) -> String) {
     let (code, errors, stderr) = check(study);
     assert_eq!(code, 65, "{stderr}");
-    assert!(errors.len() <= 6, "too many lines:\n{stderr}");
+    assert!(errors.len() <= 7, "too many lines:\n{stderr}");
     let line_of = |file: &str| {
         errors
             .iter()
@@ -62,6 +62,11 @@ fn assert_template_message(study: &Path, file_of: impl Fn(&str) -> String) {
         "{stderr}"
     );
     assert!(line_of("specs").contains("1 example row"), "{stderr}");
+    assert!(
+        line_of("plans").contains("1 example row")
+            && line_of("plans").contains("the participants' output plans"),
+        "{stderr}"
+    );
 }
 
 /// What an analyst would write over the template's placeholders and example markers.
@@ -83,6 +88,7 @@ fn untouched_csv_template_says_what_to_fill() {
         "products.csv",
         "flows.csv",
         "specs.csv",
+        "plans.csv",
         "README.md",
     ] {
         assert!(dir.join(f).is_file(), "{f} missing");
@@ -120,6 +126,7 @@ fn filled_csv_template_analyzes() {
         "products.csv",
         "flows.csv",
         "specs.csv",
+        "plans.csv",
     ] {
         let p = dir.join(f);
         let text = std::fs::read_to_string(&p).unwrap();
@@ -205,6 +212,7 @@ fn workbook_template_matches_the_csv_template() {
             "products",
             "flows",
             "specs",
+            "plans",
             "support"
         ]
     );

@@ -215,6 +215,7 @@ fn parquet_flows_give_the_same_results_as_csv() {
     for f in [
         "needs.csv",
         "niches.csv",
+        "demand_outlook.csv",
         "niches.json",
         "compliance.json",
         "import_content.csv",
@@ -237,6 +238,7 @@ fn parquet_flows_give_the_same_results_as_csv() {
         [
             "flows.parquet",
             "participants.csv",
+            "plans.csv",
             "products.csv",
             "specs.csv",
             "study.toml"

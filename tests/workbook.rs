@@ -207,6 +207,7 @@ fn sample_sheets() -> Vec<Sheet> {
             &["required_min", "required_max", "available"],
             (0, 0),
         ),
+        csv_sheet("plans", &["year", "output_rub"], (0, 0)),
     ]
 }
 
@@ -235,6 +236,7 @@ fn workbook_gives_the_same_results_as_the_folder() {
     for f in [
         "needs.csv",
         "niches.csv",
+        "demand_outlook.csv",
         "niches.json",
         "compliance.json",
         "import_content.csv",
@@ -466,11 +468,11 @@ fn a_bad_study_value_is_named() {
 #[test]
 fn a_year_matching_no_row_names_the_study_sheet() {
     let stderr = check_bad(|s| {
-        sheet(s, "study").set(7, "value", V::Num(2016.0));
+        sheet(s, "study").set(7, "value", V::Num(2013.0));
     });
     assert_names(
         &stderr,
-        "bad.xlsx[flows]: year: the study year 2016 (the study sheet) matches no flow row; years present: 2017, 2018",
+        "bad.xlsx[flows]: year: the study year 2013 (the study sheet) matches no flow row; years present: 2014, 2015, 2016, 2017, 2018",
     );
 }
 

@@ -32,48 +32,108 @@ struct Columns {
     cols: Vec<Vec<(usize, f64)>>,
 }
 
-pub fn import_content(study: &Study, t: &Totals) -> Result<Vec<ImportContent>, Error> {
-    let n = study.participants.len();
-    let x: Vec<f64> = (0..n)
-        .map(|j| study.participants[j].output_rub.unwrap_or(t.purchases[j]))
-        .collect();
-    let mut cols = Columns {
-        cols: vec![Vec::new(); n],
-    };
-    for f in &study.flows {
-        if let Source::Participant(i) = f.supplier {
-            let j = f.consumer;
-            if x[j] > 0.0 && f.value_rub > 0.0 {
-                match cols.cols[j].iter_mut().find(|c| c.0 == i) {
-                    Some(c) => c.1 += f.value_rub,
-                    None => cols.cols[j].push((i, f.value_rub)),
+/// Which system of `I - A` to solve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// The row system `t (I - A) = b`: import content `m (I - A)^-1`.
+    Row,
+    /// The column system `(I - A) x = b`: the Leontief quantity model `(I - A)^-1 Δf`.
+    Column,
+}
+
+/// The single-region Leontief model of the selected year: `x` and `A` (SPEC "Import
+/// content"). Solved exactly (one dense LU, shared by both directions) up to `EXACT_MAX`
+/// participants, by a parallel sparse iteration above.
+pub struct Leontief {
+    /// x_j: `output_rub`, or the total value j buys when that is missing.
+    pub x: Vec<f64>,
+    cols: Columns,
+    /// m_j: import flows into j per rub of its output.
+    m: Vec<f64>,
+    lu: std::sync::OnceLock<Option<Lu>>,
+}
+
+impl Leontief {
+    pub fn new(study: &Study, t: &Totals) -> Leontief {
+        let n = study.participants.len();
+        let x: Vec<f64> = (0..n)
+            .map(|j| study.participants[j].output_rub.unwrap_or(t.purchases[j]))
+            .collect();
+        let mut cols = Columns {
+            cols: vec![Vec::new(); n],
+        };
+        for f in &study.flows {
+            if let Source::Participant(i) = f.supplier {
+                let j = f.consumer;
+                if x[j] > 0.0 && f.value_rub > 0.0 {
+                    match cols.cols[j].iter_mut().find(|c| c.0 == i) {
+                        Some(c) => c.1 += f.value_rub,
+                        None => cols.cols[j].push((i, f.value_rub)),
+                    }
                 }
             }
         }
-    }
-    for (j, col) in cols.cols.iter_mut().enumerate() {
-        col.sort_by_key(|c| c.0);
-        for c in col.iter_mut() {
-            c.1 /= x[j];
+        for (j, col) in cols.cols.iter_mut().enumerate() {
+            col.sort_by_key(|c| c.0);
+            for c in col.iter_mut() {
+                c.1 /= x[j];
+            }
+        }
+        let m: Vec<f64> = (0..n)
+            .map(|j| if x[j] > 0.0 { t.imports[j] / x[j] } else { 0.0 })
+            .collect();
+        Leontief {
+            x,
+            cols,
+            m,
+            lu: std::sync::OnceLock::new(),
         }
     }
-    let m: Vec<f64> = (0..n)
-        .map(|j| if x[j] > 0.0 { t.imports[j] / x[j] } else { 0.0 })
-        .collect();
 
-    let total = if n <= EXACT_MAX {
-        solve_dense(&cols, &m)
-    } else {
-        solve_iterative(&cols, &m)
-    };
+    /// Solves the system of `dir` for each right-hand side; `None` when `I - A` is singular or
+    /// the iteration does not converge.
+    pub fn solve(&self, rhs: &[Vec<f64>], dir: Direction) -> Option<Vec<Vec<f64>>> {
+        if self.x.len() <= EXACT_MAX {
+            let lu = self.lu.get_or_init(|| factor(&self.cols)).as_ref()?;
+            Some(rhs.iter().map(|b| lu.solve(b, dir)).collect())
+        } else {
+            let transposed;
+            let lists = match dir {
+                Direction::Row => &self.cols.cols,
+                Direction::Column => {
+                    transposed = transpose(&self.cols.cols);
+                    &transposed
+                }
+            };
+            rhs.iter().map(|b| iterate(lists, b)).collect()
+        }
+    }
+
+    /// The data error naming the participants that make the system unsolvable.
+    pub fn problem(&self, study: &Study) -> Problem {
+        divergence_problem(study, &self.cols)
+    }
+}
+
+pub fn import_content(study: &Study, t: &Totals) -> Result<Vec<ImportContent>, Error> {
+    import_content_of(study, &Leontief::new(study, t))
+}
+
+/// Import content from the study's Leontief model (built once and shared with the outlook).
+pub fn import_content_of(study: &Study, l: &Leontief) -> Result<Vec<ImportContent>, Error> {
+    let n = study.participants.len();
+    let (x, m) = (&l.x, &l.m);
+    let total = l
+        .solve(std::slice::from_ref(m), Direction::Row)
+        .and_then(|mut v| v.pop());
     // t = m + tA with A >= 0 gives t >= m whenever the series converges.
     let total = total.filter(|tot| {
         tot.iter()
-            .zip(&m)
+            .zip(m)
             .all(|(t, m)| t.is_finite() && *t >= m - 1e-9)
     });
     let Some(total) = total else {
-        return Err(Error::Data(vec![divergence_problem(study, &cols)]));
+        return Err(Error::Data(vec![l.problem(study)]));
     };
     Ok((0..n)
         .map(|j| {
@@ -91,9 +151,16 @@ pub fn import_content(study: &Study, t: &Totals) -> Result<Vec<ImportContent>, E
         .collect())
 }
 
-/// Solves t (I - A) = m, i.e. (I - A)^T t = m, by Gaussian elimination with partial pivoting.
-fn solve_dense(cols: &Columns, m: &[f64]) -> Option<Vec<f64>> {
-    let n = m.len();
+/// `P M = L U` of `M = (I - A)^T` by Gaussian elimination with partial pivoting: U on and above
+/// the diagonal, L's multipliers below it (row-major), and the row swapped in at each step.
+struct Lu {
+    n: usize,
+    a: Vec<f64>,
+    piv: Vec<usize>,
+}
+
+fn factor(cols: &Columns) -> Option<Lu> {
+    let n = cols.cols.len();
     // Row j of (I - A)^T: 1 at j, -A[i][j] at i.
     let mut a = vec![0.0f64; n * n];
     for j in 0..n {
@@ -102,7 +169,7 @@ fn solve_dense(cols: &Columns, m: &[f64]) -> Option<Vec<f64>> {
             a[j * n + i] -= v;
         }
     }
-    let mut b = m.to_vec();
+    let mut piv = vec![0; n];
     for k in 0..n {
         let (p, max) = (k..n)
             .map(|r| (r, a[r * n + k].abs()))
@@ -110,43 +177,100 @@ fn solve_dense(cols: &Columns, m: &[f64]) -> Option<Vec<f64>> {
         if max < 1e-12 {
             return None;
         }
+        piv[k] = p;
         if p != k {
             for c in 0..n {
                 a.swap(k * n + c, p * n + c);
             }
-            b.swap(k, p);
         }
         let pivot = a[k * n + k];
         for r in k + 1..n {
             let f = a[r * n + k] / pivot;
+            a[r * n + k] = f;
             if f != 0.0 {
-                for c in k..n {
+                for c in k + 1..n {
                     a[r * n + c] -= f * a[k * n + c];
                 }
-                b[r] -= f * b[k];
             }
         }
     }
-    let mut t = vec![0.0; n];
-    for k in (0..n).rev() {
-        let mut s = b[k];
-        for c in k + 1..n {
-            s -= a[k * n + c] * t[c];
-        }
-        t[k] = s / a[k * n + k];
-    }
-    Some(t)
+    Some(Lu { n, a, piv })
 }
 
-/// Jacobi iteration t <- m + tA, each column in parallel; the same result for any thread count.
-fn solve_iterative(cols: &Columns, m: &[f64]) -> Option<Vec<f64>> {
-    let mut t = m.to_vec();
+impl Lu {
+    /// `M t = b` (the row system of `I - A`) or `M^T x = b` (the column system).
+    fn solve(&self, b: &[f64], dir: Direction) -> Vec<f64> {
+        let (n, a) = (self.n, &self.a);
+        let mut b = b.to_vec();
+        match dir {
+            Direction::Row => {
+                // L U t = P b: forward, then back substitution.
+                for k in 0..n {
+                    b.swap(k, self.piv[k]);
+                    for r in k + 1..n {
+                        let f = a[r * n + k];
+                        if f != 0.0 {
+                            b[r] -= f * b[k];
+                        }
+                    }
+                }
+                let mut t = vec![0.0; n];
+                for k in (0..n).rev() {
+                    let mut s = b[k];
+                    for c in k + 1..n {
+                        s -= a[k * n + c] * t[c];
+                    }
+                    t[k] = s / a[k * n + k];
+                }
+                t
+            }
+            Direction::Column => {
+                // M^T = U^T L^T P: solve U^T z = b, then L^T w = z, then x = P^T w.
+                let mut z = vec![0.0; n];
+                for k in 0..n {
+                    let mut s = b[k];
+                    for c in 0..k {
+                        s -= a[c * n + k] * z[c];
+                    }
+                    z[k] = s / a[k * n + k];
+                }
+                for k in (0..n).rev() {
+                    let mut s = z[k];
+                    for r in k + 1..n {
+                        s -= a[r * n + k] * z[r];
+                    }
+                    z[k] = s;
+                }
+                for k in (0..n).rev() {
+                    z.swap(k, self.piv[k]);
+                }
+                z
+            }
+        }
+    }
+}
+
+/// Row lists of A from its column lists: entry (j, A[i][j]) in list i, by j.
+fn transpose(cols: &[Vec<(usize, f64)>]) -> Vec<Vec<(usize, f64)>> {
+    let mut rows = vec![Vec::new(); cols.len()];
+    for (j, col) in cols.iter().enumerate() {
+        for &(i, v) in col {
+            rows[i].push((j, v));
+        }
+    }
+    rows
+}
+
+/// Jacobi iteration `x_r <- b_r + Σ (c, v) in lists[r] of x_c v`, each r in parallel; the same
+/// result for any thread count. With column lists it is `t <- m + tA`, with row lists
+/// `x <- Δf + A x`.
+fn iterate(lists: &[Vec<(usize, f64)>], b: &[f64]) -> Option<Vec<f64>> {
+    let mut t = b.to_vec();
     for _ in 0..MAX_ITERATIONS {
-        let next: Vec<f64> = cols
-            .cols
+        let next: Vec<f64> = lists
             .par_iter()
-            .zip(m.par_iter())
-            .map(|(col, mj)| mj + col.iter().map(|&(i, a)| t[i] * a).sum::<f64>())
+            .zip(b.par_iter())
+            .map(|(list, bj)| bj + list.iter().map(|&(i, a)| t[i] * a).sum::<f64>())
             .collect();
         let delta = next
             .iter()
@@ -301,10 +425,30 @@ mod tests {
             }
         }
         let m: Vec<f64> = (0..n).map(|j| t.imports[j] / x[j]).collect();
-        let d = solve_dense(&cols, &m).unwrap();
-        let it = solve_iterative(&cols, &m).unwrap();
+        let d = factor(&cols).unwrap().solve(&m, Direction::Row);
+        let it = iterate(&cols.cols, &m).unwrap();
         for (a, b) in d.iter().zip(&it) {
             assert!((a - b).abs() < 1e-12, "{d:?} vs {it:?}");
+        }
+        // The column system, exactly and by iteration over the transposed lists.
+        let f = vec![10.0, -3.0, 7.0];
+        let d = factor(&cols).unwrap().solve(&f, Direction::Column);
+        let it = iterate(&transpose(&cols.cols), &f).unwrap();
+        for (a, b) in d.iter().zip(&it) {
+            assert!((a - b).abs() < 1e-9, "{d:?} vs {it:?}");
+        }
+        // (I - A) x = f holds.
+        for i in 0..n {
+            let ax: f64 = (0..n)
+                .map(|j| {
+                    cols.cols[j]
+                        .iter()
+                        .filter(|c| c.0 == i)
+                        .map(|c| c.1 * d[j])
+                        .sum::<f64>()
+                })
+                .sum();
+            assert!((d[i] - ax - f[i]).abs() < 1e-9, "row {i}: {d:?}");
         }
     }
 

@@ -5,6 +5,7 @@ pub mod compliance;
 pub mod import_content;
 pub mod model;
 mod needs;
+pub mod outlook;
 pub mod portfolio;
 pub mod support;
 pub mod whatif;

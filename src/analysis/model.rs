@@ -109,6 +109,8 @@ pub struct Need {
     pub import_origins: Vec<ImportOrigin>,
     pub spec_gaps: Vec<SpecGap>,
     pub downstream_final_rub: f64,
+    /// The product's history, trend and plans (SPEC v2 "Demand outlook").
+    pub outlook: super::outlook::ProductOutlook,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -194,6 +196,8 @@ pub struct Analysis {
     /// Value of all products from each supplier to each consumer, sorted by (supplier, consumer).
     /// Flows summed per supplier and consumer, for the consumers the map shows (`map_members`).
     pub links: Vec<Link>,
+    /// Existing and potential demand: the study's part (each need has its own).
+    pub outlook: super::outlook::Outlook,
 }
 
 /// All flows from one supplier (participant id, `import:XX` or `domestic`) to one consumer.

@@ -56,7 +56,8 @@ pub fn analyze(study: &Study, graph: &SupplyGraph) -> Result<Analysis, crate::er
     let mut phases = crate::Phases::new();
     let totals = super::Totals::of(study);
     phases.done("  totals");
-    let import_content = super::import_content::import_content(study, &totals)?;
+    let leontief = super::import_content::Leontief::new(study, &totals);
+    let import_content = super::import_content::import_content_of(study, &leontief)?;
     phases.done("  import content");
     let compliance = super::compliance::compliance(study, &totals);
     phases.done("  compliance");
@@ -82,6 +83,12 @@ pub fn analyze(study: &Study, graph: &SupplyGraph) -> Result<Analysis, crate::er
         })
         .collect();
     phases.done("  needs");
+    let (outlook, products) = super::outlook::outlook(study, &needs, &leontief)?;
+    let mut needs = needs;
+    for (n, o) in needs.iter_mut().zip(products) {
+        n.outlook = o;
+    }
+    phases.done("  outlook");
 
     let mut niches: Vec<Niche> = needs
         .iter()
@@ -144,6 +151,7 @@ pub fn analyze(study: &Study, graph: &SupplyGraph) -> Result<Analysis, crate::er
         compliance,
         import_content,
         import_carriers,
+        outlook,
     })
 }
 
@@ -314,6 +322,7 @@ fn need(
         import_origins,
         spec_gaps,
         downstream_final_rub,
+        outlook: Default::default(),
     }
 }
 

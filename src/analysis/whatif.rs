@@ -223,6 +223,17 @@ pub fn localize(study: &Study, l: &Localize) -> Result<(Study, Moved), Error> {
         selected_year: study.selected_year,
         dialects: study.dialects.clone(),
         flows_fast: study.flows_fast,
+        // Earlier years stay as they were: the scenario changes the selected year only.
+        history: study.history.clone(),
+        plans: study
+            .plans
+            .iter()
+            .map(|p| {
+                let mut p = p.clone();
+                p.participant = remap(p.participant);
+                p
+            })
+            .collect(),
         years_present: study.years_present.clone(),
         renamed_origins: study.renamed_origins.clone(),
         duplicate_flow_rows: study.duplicate_flow_rows.clone(),

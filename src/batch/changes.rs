@@ -37,6 +37,21 @@ pub enum Change {
         from: f64,
         to: f64,
     },
+    /// The trend's `demand_growth` moved by more than the threshold (in rate points), or the
+    /// trend appeared or went.
+    GrowthChanged {
+        product: String,
+        product_name: String,
+        from: Option<f64>,
+        to: Option<f64>,
+    },
+    /// `plan_demand_rub` moved by more than the threshold (relative), or plans appeared or went.
+    PlanDemandChanged {
+        product: String,
+        product_name: String,
+        from: Option<f64>,
+        to: Option<f64>,
+    },
     ComplianceChanged {
         criterion: String,
         from: String,
@@ -49,6 +64,38 @@ pub struct StudyChanges {
     pub study: String,
     pub previous_run: String,
     pub changes: Vec<Change>,
+}
+
+/// A niche's outlook figures in a niches.json: (demand_growth, plan_demand_rub of the latest
+/// plan year); absent in results written before the outlook.
+fn outlook_of(doc: &Value, product: &str) -> (Option<f64>, Option<f64>) {
+    let Some(n) = doc["niches"]
+        .as_array()
+        .and_then(|l| l.iter().find(|n| n["product"].as_str() == Some(product)))
+    else {
+        return (None, None);
+    };
+    let o = &n["outlook"];
+    (
+        o["trend"]["demand_growth"].as_f64(),
+        o["plans"]
+            .as_array()
+            .and_then(|p| p.last())
+            .and_then(|p| p["demand_rub"].as_f64()),
+    )
+}
+
+/// Relative change from `old` to `new`; a change from 0 counts as 100 %.
+fn relative_change(old: f64, new: f64) -> f64 {
+    if old == 0.0 {
+        if new == 0.0 {
+            0.0
+        } else {
+            f64::INFINITY
+        }
+    } else {
+        (new - old) / old
+    }
 }
 
 /// Niches of a niches.json by product id: (rank, name, demand_rub, import_share).
@@ -130,15 +177,7 @@ pub fn compare(
                 to: *rank,
             });
         }
-        let relative = if *old_demand == 0.0 {
-            if *demand == 0.0 {
-                0.0
-            } else {
-                f64::INFINITY
-            }
-        } else {
-            (demand - old_demand) / old_demand
-        };
+        let relative = relative_change(*old_demand, *demand);
         if relative.abs() > threshold {
             out.push(Change::DemandChanged {
                 product: p.clone(),
@@ -154,6 +193,32 @@ pub fn compare(
                 product_name: name.clone(),
                 from: *old_share,
                 to: *share,
+            });
+        }
+        let (old_growth, old_plan) = outlook_of(old_niches, p);
+        let (growth, plan) = outlook_of(new_niches, p);
+        let growth_moved = match (old_growth, growth) {
+            (Some(a), Some(b)) => (b - a).abs() > threshold,
+            (a, b) => a.is_some() != b.is_some(),
+        };
+        if growth_moved {
+            out.push(Change::GrowthChanged {
+                product: p.clone(),
+                product_name: name.clone(),
+                from: old_growth,
+                to: growth,
+            });
+        }
+        let plan_moved = match (old_plan, plan) {
+            (Some(a), Some(b)) => relative_change(a, b).abs() > threshold,
+            (a, b) => a.is_some() != b.is_some(),
+        };
+        if plan_moved {
+            out.push(Change::PlanDemandChanged {
+                product: p.clone(),
+                product_name: name.clone(),
+                from: old_plan,
+                to: plan,
             });
         }
     }
@@ -206,6 +271,48 @@ mod tests {
                 "demand_changed",
                 "compliance_changed"
             ]
+        );
+    }
+
+    #[test]
+    fn finds_outlook_moves_beyond_the_threshold() {
+        let niche = |growth: Option<f64>, plan: Option<f64>| {
+            json!({"niches": [{"product": "a", "rank": 1, "product_name": "A",
+                "demand_rub": 100.0, "import_share": 0.8,
+                "outlook": {"history": [],
+                    "trend": growth.map(|g| json!({"demand_growth": g})),
+                    "plans": plan.map(|p| vec![json!({"year": 2020, "demand_rub": p})]).unwrap_or_default()}}]})
+        };
+        let comp = json!({"criteria": []});
+        let kinds = |old: Value, new: Value| -> Vec<String> {
+            compare(&old, &new, &comp, &comp, 0.1)
+                .iter()
+                .map(|c| {
+                    serde_json::to_value(c).unwrap()["kind"]
+                        .as_str()
+                        .unwrap()
+                        .to_string()
+                })
+                .collect()
+        };
+        // Within the threshold: nothing.
+        assert!(kinds(
+            niche(Some(0.10), Some(100.0)),
+            niche(Some(0.15), Some(109.0))
+        )
+        .is_empty());
+        // Growth by 12 points, plan demand by 20 %.
+        assert_eq!(
+            kinds(
+                niche(Some(0.10), Some(100.0)),
+                niche(Some(0.22), Some(120.0))
+            ),
+            vec!["growth_changed", "plan_demand_changed"]
+        );
+        // A trend that went, plans that appeared.
+        assert_eq!(
+            kinds(niche(Some(0.10), None), niche(None, Some(50.0))),
+            vec!["growth_changed", "plan_demand_changed"]
         );
     }
 }

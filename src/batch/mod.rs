@@ -697,6 +697,57 @@ fn render_changes_md(all: &[&changes::StudyChanges], lang: Lang) -> String {
                     labels::status_code(from, lang),
                     labels::status_code(to, lang)
                 ),
+                (
+                    GrowthChanged {
+                        product_name,
+                        from,
+                        to,
+                        ..
+                    },
+                    _,
+                ) => {
+                    let g = |x: &Option<f64>| match x {
+                        Some(v) => format!(
+                            "{}{} {}",
+                            if *v > 0.0 { "+" } else { "" },
+                            pct(*v),
+                            tr(lang, "в год", "a year")
+                        ),
+                        None => tr(lang, "нет тренда", "no trend").to_string(),
+                    };
+                    format!(
+                        "{}: {} {} → {}",
+                        tr(lang, "темп роста спроса изменился", "demand growth changed"),
+                        md(product_name),
+                        g(from),
+                        g(to)
+                    )
+                }
+                (
+                    PlanDemandChanged {
+                        product_name,
+                        from,
+                        to,
+                        ..
+                    },
+                    _,
+                ) => {
+                    let r = |x: &Option<f64>| match x {
+                        Some(v) => human::rub(*v, lang),
+                        None => tr(lang, "нет планов", "no plans").to_string(),
+                    };
+                    format!(
+                        "{}: {} {} → {}",
+                        tr(
+                            lang,
+                            "спрос по планам участников изменился",
+                            "demand under the participants' plans changed"
+                        ),
+                        md(product_name),
+                        r(from),
+                        r(to)
+                    )
+                }
             };
             let _ = writeln!(s, "- {line}");
         }

@@ -12,6 +12,7 @@ mod kit;
 mod layout;
 mod map;
 mod niches;
+mod outlook;
 pub mod portfolio;
 mod sources;
 #[cfg(test)]
@@ -48,14 +49,15 @@ fn fonts() -> Result<()> {
     .map_err(Error::Other)
 }
 
-/// The five charts of one analysis, in this order; file names are `<name>.svg` / `<name>.png`.
+/// The six charts of one analysis, in this order; file names are `<name>.svg` / `<name>.png`.
 pub fn render_all(a: &Analysis, lang: Lang) -> Result<Vec<Chart>> {
     use rayon::prelude::*;
     fonts()?;
     type Render = fn(&Analysis, Lang) -> Result<Chart>;
-    let charts: [Render; 5] = [
+    let charts: [Render; 6] = [
         map::render,
         niches::render,
+        outlook::render,
         sources::render,
         compliance::render,
         hidden::render,

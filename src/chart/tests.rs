@@ -30,9 +30,10 @@ fn dump(charts: &[Chart], sub: &str) {
     }
 }
 
-const NAMES: [&str; 5] = [
+const NAMES: [&str; 6] = [
     "functional_map",
     "niches",
+    "demand_outlook",
     "demand_sources",
     "compliance",
     "hidden_imports",
@@ -116,7 +117,7 @@ fn unusual_and_missing_data_render() {
         });
     }
     let charts = render_all(&a, Lang::Ru).unwrap();
-    assert_eq!(charts.len(), 5);
+    assert_eq!(charts.len(), 6);
     dump(&charts, "unusual");
     // Nothing at all.
     a.niches.clear();
@@ -126,7 +127,7 @@ fn unusual_and_missing_data_render() {
     a.import_content.clear();
     a.compliance.criteria.clear();
     let charts = render_all(&a, Lang::En).unwrap();
-    assert_eq!(charts.len(), 5);
+    assert_eq!(charts.len(), 6);
     for c in &charts {
         assert!(png_size(&c.png).0 >= 1200, "{}", c.name);
     }

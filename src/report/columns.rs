@@ -6,6 +6,7 @@
 //! from the dictionary, so a column is defined in exactly one place: adding one is one entry in
 //! a dictionary and its name in a table's list.
 
+use crate::analysis::outlook::OutlookRow;
 use crate::analysis::portfolio::{Portfolio, RegistryRow, SharedNiche, SupplyMatch};
 use crate::analysis::{Analysis, ImportContent, Need, Niche, ProgrammeEstimate};
 
@@ -77,6 +78,8 @@ pub type NeedGetter = fn(&Need, Option<&Niche>) -> Cell;
 
 /// How a support.csv column reads a row: the niche and one programme's estimate for it.
 pub type SupportGetter = fn(&Niche, &ProgrammeEstimate) -> Cell;
+/// How a `demand_outlook.csv` column reads a row: the product's need and one outlook row.
+pub type OutlookGetter = fn(&Need, &OutlookRow) -> Cell;
 
 /// How a column of a table with one model struct per row reads a row.
 pub type RowGetter<R> = fn(&R) -> Cell;
@@ -118,7 +121,7 @@ fn column<G>(dict: &'static [Column<G>], name: &str) -> &'static Column<G> {
 }
 
 /// `needs.csv` / `needs.xlsx`, in SPEC order.
-pub const NEEDS: [&str; 18] = [
+pub const NEEDS: [&str; 19] = [
     "product",
     "product_name",
     "stage",
@@ -137,10 +140,11 @@ pub const NEEDS: [&str; 18] = [
     "spec_gap",
     "flags",
     "is_niche",
+    "demand_growth",
 ];
 
 /// `niches.csv` / `niches.xlsx`, in SPEC order.
-pub const NICHES: [&str; 22] = [
+pub const NICHES: [&str; 26] = [
     "rank",
     "product",
     "product_name",
@@ -159,6 +163,10 @@ pub const NICHES: [&str; 22] = [
     "key_consumers",
     "regions",
     "downstream_final_rub",
+    "demand_growth",
+    "trend_rub",
+    "plan_year",
+    "plan_demand_rub",
     // v2, the investment case.
     "support_programme",
     "support_rub",
@@ -176,6 +184,20 @@ pub const SUPPORT: [&str; 8] = [
     "interest_rub",
     "equipment_rub",
     "amount_rub",
+];
+
+/// `demand_outlook.csv`, in SPEC order.
+pub const DEMAND_OUTLOOK: [&str; 10] = [
+    "product",
+    "product_name",
+    "unit",
+    "year",
+    "kind",
+    "demand_qty",
+    "demand_rub",
+    "import_rub",
+    "low_rub",
+    "high_rub",
 ];
 
 /// `import_content.csv`, in SPEC order.
@@ -269,6 +291,18 @@ pub fn support(a: &Analysis) -> Frame {
         .iter()
         .flat_map(|n| n.support.programmes.iter().map(move |s| (n, s)));
     Frame::build(SUPPORT_COLUMNS, &SUPPORT, rows, |get, (n, s)| get(n, s))
+}
+
+/// Per product with flows in the selected year, its history, trend and plan rows: by product,
+/// then year, then kind.
+pub fn demand_outlook(a: &Analysis) -> Frame {
+    let rows = a
+        .needs
+        .iter()
+        .flat_map(|n| n.outlook.rows().into_iter().map(move |r| (n, r)));
+    Frame::build(OUTLOOK_COLUMNS, &DEMAND_OUTLOOK, rows, |get, (n, r)| {
+        get(n, r)
+    })
 }
 
 pub fn import_content(a: &Analysis) -> Frame {
@@ -521,6 +555,42 @@ pub static NEED_COLUMNS: &[Column<NeedGetter>] = &[
     },
     Column {
         meta: meta(
+            "demand_growth",
+            Kind::Premium,
+            "Среднегодовой рост спроса по тренду за годы истории (пусто без тренда: нужны три года с ненулевым спросом, включая год анализа)",
+            "Average annual demand growth along the trend of the history years (empty without a trend: it needs three years with demand, the selected year included)",
+        ),
+        get: |n, _| Cell::opt(n.outlook.demand_growth()),
+    },
+    Column {
+        meta: meta(
+            "trend_rub",
+            Kind::Rub,
+            "Спрос по тренду в последний год прогноза, руб.",
+            "Demand along the trend in the last projected year, RUB",
+        ),
+        get: |n, _| Cell::opt(n.outlook.trend_rub()),
+    },
+    Column {
+        meta: meta(
+            "plan_year",
+            Kind::Int,
+            "Последний год планов участников (plans.csv)",
+            "The latest year of the participants' plans (plans.csv)",
+        ),
+        get: |n, _| Cell::opt(n.outlook.last_plan().and_then(|r| r.year).map(|y| y as f64)),
+    },
+    Column {
+        meta: meta(
+            "plan_demand_rub",
+            Kind::Rub,
+            "Спрос в этот год по планам участников с учётом всей цепочки поставок, руб.",
+            "Demand in that year under the participants' plans, through the whole supply chain, RUB",
+        ),
+        get: |n, _| Cell::opt(n.outlook.last_plan().map(|r| r.demand_rub)),
+    },
+    Column {
+        meta: meta(
             "support_programme",
             Kind::Code,
             "Мера государственной поддержки, выбранная для ниши (код программы из support.csv; пусто, если ни одна не доступна)",
@@ -633,6 +703,95 @@ pub static SUPPORT_COLUMNS: &[Column<SupportGetter>] = &[
             "Support amount, RUB: min(cap_rub, interest_rub + equipment_rub)",
         ),
         get: |_, s| Cell::Num(s.amount_rub),
+    },
+];
+
+/// Every column of the demand outlook table.
+pub static OUTLOOK_COLUMNS: &[Column<OutlookGetter>] = &[
+    Column {
+        meta: meta("product", Kind::Text, "Код продукта", "Product id"),
+        get: |n, _| Cell::text(&n.product),
+    },
+    Column {
+        meta: meta(
+            "product_name",
+            Kind::Text,
+            "Наименование продукта",
+            "Product name",
+        ),
+        get: |n, _| Cell::text(&n.product_name),
+    },
+    Column {
+        meta: meta(
+            "unit",
+            Kind::Code,
+            "Натуральная единица измерения продукта",
+            "The product's natural unit",
+        ),
+        get: |n, _| Cell::text(&n.unit),
+    },
+    Column {
+        meta: meta(
+            "year",
+            Kind::Int,
+            "Год (пусто, если в данных нет ни одного года)",
+            "The year (empty when the data have no year at all)",
+        ),
+        get: |_, r| Cell::opt(r.year.map(|y| y as f64)),
+    },
+    Column {
+        meta: meta(
+            "kind",
+            Kind::Code,
+            "Строка: history — факт года, trend — прогноз по тренду, plan — по планам участников",
+            "Row kind: history (the year's actual demand), trend (projected), plan (under the participants' plans)",
+        ),
+        get: |_, r| Cell::text(r.kind.as_str()),
+    },
+    Column {
+        meta: meta(
+            "demand_qty",
+            Kind::Qty,
+            "Спрос участников в этот год в натуральных единицах",
+            "Participants' demand in that year, in units",
+        ),
+        get: |_, r| Cell::Num(r.demand_qty),
+    },
+    Column {
+        meta: meta(
+            "demand_rub",
+            Kind::Rub,
+            "Спрос участников в этот год, руб.",
+            "Participants' demand in that year, RUB",
+        ),
+        get: |_, r| Cell::Num(r.demand_rub),
+    },
+    Column {
+        meta: meta(
+            "import_rub",
+            Kind::Rub,
+            "Из него по импорту, руб.",
+            "Of which bought abroad, RUB",
+        ),
+        get: |_, r| Cell::Num(r.import_rub),
+    },
+    Column {
+        meta: meta(
+            "low_rub",
+            Kind::Rub,
+            "Нижняя граница полосы тренда (минус одна стандартная ошибка темпа роста), руб.; только в строках trend",
+            "Lower edge of the trend band (growth minus one standard error), RUB; trend rows only",
+        ),
+        get: |_, r| Cell::opt(r.low_rub),
+    },
+    Column {
+        meta: meta(
+            "high_rub",
+            Kind::Rub,
+            "Верхняя граница полосы тренда (плюс одна стандартная ошибка), руб.; только в строках trend",
+            "Upper edge of the trend band (growth plus one standard error), RUB; trend rows only",
+        ),
+        get: |_, r| Cell::opt(r.high_rub),
     },
 ];
 
@@ -984,6 +1143,11 @@ pub fn doc() -> String {
             metas: |n| &column(IMPORT_CONTENT_COLUMNS, n).meta,
         },
         Documented {
+            files: "demand_outlook.csv",
+            names: &DEMAND_OUTLOOK,
+            metas: |n| &column(OUTLOOK_COLUMNS, n).meta,
+        },
+        Documented {
             files: "portfolio/shared_niches.csv",
             names: &SHARED_NICHES,
             metas: |n| &column(SHARED_NICHE_COLUMNS, n).meta,
@@ -1048,6 +1212,7 @@ mod tests {
         check(NEED_COLUMNS, &NEEDS);
         check(NEED_COLUMNS, &NICHES);
         check(IMPORT_CONTENT_COLUMNS, &IMPORT_CONTENT);
+        check(OUTLOOK_COLUMNS, &DEMAND_OUTLOOK);
         check(SHARED_NICHE_COLUMNS, &SHARED_NICHES);
         check(SUPPLY_MATCH_COLUMNS, &SUPPLY_MATCHES);
         check(REGISTRY_COLUMNS, &REGISTRY);
@@ -1067,6 +1232,9 @@ mod tests {
         }
         for c in IMPORT_CONTENT_COLUMNS {
             assert!(IMPORT_CONTENT.contains(&c.meta.name), "{}", c.meta.name);
+        }
+        for c in OUTLOOK_COLUMNS {
+            assert!(DEMAND_OUTLOOK.contains(&c.meta.name), "{}", c.meta.name);
         }
         for (dict, names) in [
             (

@@ -1,4 +1,5 @@
-//! The CSV outputs (`needs.csv`, `niches.csv`, `support.csv`, `import_content.csv`): a [`Frame`] of the column
+//! The CSV outputs (`needs.csv`, `niches.csv`, `support.csv`, `import_content.csv`,
+//! `demand_outlook.csv`): a [`Frame`] of the column
 //! dictionary written with the SPEC's number, boolean and list forms.
 
 use crate::analysis::Analysis;
@@ -47,4 +48,8 @@ pub fn support(a: &Analysis) -> Result<Vec<u8>> {
 
 pub fn import_content(a: &Analysis) -> Result<Vec<u8>> {
     frame(&columns::import_content(a))
+}
+
+pub fn demand_outlook(a: &Analysis) -> Result<Vec<u8>> {
+    frame(&columns::demand_outlook(a))
 }

@@ -81,6 +81,7 @@ fn chart_for(section: &str) -> Option<&'static str> {
         "summary" => Some("niches"),
         "chain" => Some("functional_map"),
         "problems" => Some("demand_sources"),
+        "outlook" => Some("demand_outlook"),
         "hidden_imports" => Some("hidden_imports"),
         "compliance" => Some("compliance"),
         _ => None,

@@ -424,7 +424,7 @@ fn cut(out: &mut Vec<(&'static str, String)>, o: &mut String, key: &'static str)
     out.push((key, std::mem::take(o)));
 }
 
-/// The report as named sections (head, summary, chain, problems, niches, hidden_imports,
+/// The report as named sections (head, summary, chain, problems, niches, outlook, hidden_imports,
 /// compliance, method), so that the HTML report can place charts beside them.
 pub fn sections(a: &Analysis, lang: Lang) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
@@ -606,6 +606,8 @@ pub fn sections(a: &Analysis, lang: Lang) -> Vec<(&'static str, String)> {
     }
 
     cut(&mut out, &mut o, "niches");
+    super::sections::outlook(&mut o, a, lang);
+    cut(&mut out, &mut o, "outlook");
     super::sections::hidden_imports(&mut o, a, lang, &roles(a));
     cut(&mut out, &mut o, "hidden_imports");
     super::sections::compliance(&mut o, a, lang);

@@ -24,6 +24,7 @@ pub fn render_data(a: &Analysis) -> Result<crate::output::Files> {
         ("needs.csv".to_string(), csv::needs(a)?),
         ("niches.csv".to_string(), csv::niches(a)?),
         ("support.csv".to_string(), csv::support(a)?),
+        ("demand_outlook.csv".to_string(), csv::demand_outlook(a)?),
         ("niches.json".to_string(), json::niches(a)?),
         ("import_content.csv".to_string(), csv::import_content(a)?),
         ("compliance.json".to_string(), json::compliance(a)?),
@@ -34,7 +35,7 @@ pub fn render_data(a: &Analysis) -> Result<crate::output::Files> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
-    /// needs.csv, niches.csv, support.csv, import_content.csv
+    /// needs.csv, niches.csv, support.csv, demand_outlook.csv, import_content.csv
     Csv,
     /// niches.json, compliance.json
     Json,
@@ -106,6 +107,7 @@ fn tables(a: &Analysis, lang: Lang, formats: &[Format]) -> Result<crate::output:
         files.push(("needs.csv".to_string(), csv::needs(a)?));
         files.push(("niches.csv".to_string(), csv::niches(a)?));
         files.push(("support.csv".to_string(), csv::support(a)?));
+        files.push(("demand_outlook.csv".to_string(), csv::demand_outlook(a)?));
         files.push(("import_content.csv".to_string(), csv::import_content(a)?));
     }
     if has(Format::Json) {

@@ -129,11 +129,39 @@ const EN: Labels = Labels {
     report: "report",
 };
 
-/// The potential demand line, when the demand outlook is computed. The outlook (SPEC v2,
-/// «существующий и потенциальный спрос») is not in the result model yet: the slot stays empty
-/// and the card is left out until it is.
-fn potential_demand(_a: &Analysis, _n: &Niche, _lang: Lang) -> Option<String> {
-    None
+/// The potential demand line (SPEC v2, «существующий и потенциальный спрос»): the analyst's
+/// sentence on the trend and the plans, and the trend's last projected year with its band.
+/// Without a trend or plans there is nothing to say, and the card is left out.
+fn potential_demand(a: &Analysis, n: &Niche, lang: Lang) -> Option<String> {
+    let o = &n.need.outlook;
+    if o.trend.is_none() && o.plans.is_empty() {
+        return None;
+    }
+    let mut s = super::sections::outlook_sentence(o, a.study.year, lang);
+    let last = o.trend.as_ref().and_then(|t| t.projection.last());
+    if let Some(r) = last {
+        let (low, high) = (
+            r.low_rub.unwrap_or(r.demand_rub),
+            r.high_rub.unwrap_or(r.demand_rub),
+        );
+        let year = r.year.unwrap_or_default();
+        s.push(' ');
+        s.push_str(&match lang {
+            Lang::Ru => format!(
+                "По тренду к {year} г. — {} (от {} до {}).",
+                rub(r.demand_rub, lang),
+                rub(low, lang),
+                rub(high, lang)
+            ),
+            Lang::En => format!(
+                "Along the trend, {} by {year} ({} to {}).",
+                rub(r.demand_rub, lang),
+                rub(low, lang),
+                rub(high, lang)
+            ),
+        });
+    }
+    Some(s)
 }
 
 /// One niche's proposal page.

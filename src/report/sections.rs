@@ -217,3 +217,319 @@ pub fn hidden_imports(o: &mut String, a: &Analysis, lang: Lang, roles: &BTreeMap
         o.push('\n');
     }
 }
+
+/// A growth rate for people: «+12 %» / «−3 %», one decimal under 1 %.
+fn growth(g: f64, lang: Lang) -> String {
+    let p = pct(g.abs(), lang);
+    if g < 0.0 && p != pct(0.0, lang) {
+        format!("−{p}")
+    } else if g > 0.0 && p != pct(0.0, lang) {
+        format!("+{p}")
+    } else {
+        p
+    }
+}
+
+/// The analyst's sentence about one product's outlook: where the trend goes, and what the
+/// plans add by their latest year.
+pub fn outlook_sentence(
+    o: &crate::analysis::outlook::ProductOutlook,
+    base_year: Option<i64>,
+    lang: Lang,
+) -> String {
+    let mut parts = Vec::new();
+    match (&o.trend, lang) {
+        (Some(t), Lang::Ru) => {
+            let g = t.trend.demand_growth;
+            parts.push(if pct(g.abs(), lang) == pct(0.0, lang) {
+                format!(
+                    "спрос почти не меняется (за {} лет истории)",
+                    t.trend.trend_years
+                )
+            } else if g > 0.0 {
+                format!("спрос растёт в среднем на {} в год", pct(g, lang))
+            } else {
+                format!("спрос снижается в среднем на {} в год", pct(-g, lang))
+            });
+        }
+        (Some(t), Lang::En) => {
+            let g = t.trend.demand_growth;
+            parts.push(if pct(g.abs(), lang) == pct(0.0, lang) {
+                format!(
+                    "demand is about flat (over {} years of history)",
+                    t.trend.trend_years
+                )
+            } else if g > 0.0 {
+                format!("demand grows by {} a year on average", pct(g, lang))
+            } else {
+                format!("demand falls by {} a year on average", pct(-g, lang))
+            });
+        }
+        (None, Lang::Ru) => parts.push(match base_year {
+            Some(y) => {
+                format!("тренда нет: нужны не менее трёх лет с ненулевым спросом, включая {y} г.")
+            }
+            None => "тренда нет: в данных один год".to_string(),
+        }),
+        (None, Lang::En) => parts.push(match base_year {
+            Some(y) => format!("no trend: it needs at least three years with demand, {y} included"),
+            None => "no trend: the data hold a single year".to_string(),
+        }),
+    }
+    if let Some(p) = o.last_plan() {
+        let y = p.year.unwrap_or_default();
+        parts.push(match lang {
+            Lang::Ru => format!(
+                "по планам участников к {y} г. — {}",
+                rub(p.demand_rub, lang)
+            ),
+            Lang::En => format!(
+                "under the participants' plans, {} by {y}",
+                rub(p.demand_rub, lang)
+            ),
+        });
+    }
+    let s = parts.join("; ");
+    // «… руб.» already ends the sentence.
+    let stop = if s.ends_with('.') { "" } else { "." };
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => format!("{}{}{stop}", f.to_uppercase(), c.as_str()),
+        None => s,
+    }
+}
+
+/// Products whose planned demand in the latest plan year differs most from the selected
+/// year's: the plans' effect up the supply chain. At most this many are listed.
+const UPSTREAM_SHOWN: usize = 12;
+
+/// «Существующий и потенциальный спрос»: the method, the plans, the upstream effect, and each
+/// niche's history, projection with band and plan figures.
+pub fn outlook(o: &mut String, a: &Analysis, lang: Lang) {
+    let ol = &a.outlook;
+    let ru = lang == Lang::Ru;
+    let year = a.study.year;
+    let _ = writeln!(
+        o,
+        "## {}\n",
+        if ru {
+            "Существующий и потенциальный спрос"
+        } else {
+            "Existing and potential demand"
+        }
+    );
+    let span = match (ol.history_years.first(), ol.history_years.last()) {
+        (Some(f), Some(l)) if f != l => format!("{f}–{l}"),
+        (Some(f), _) => f.to_string(),
+        _ => String::new(),
+    };
+    let method = if ru {
+        format!(
+            "Существующий спрос продлён по тренду: логарифмически-линейная регрессия спроса по годам истории{} и прогноз на {} лет; полоса — плюс-минус одна стандартная ошибка темпа роста. Потенциальный спрос — по заявленным планам выпуска участников: изменение выпуска передаётся поставщикам по всей цепочке (модель Леонтьева), закупки каждого участника растут вместе с его выпуском.",
+            if span.is_empty() { String::new() } else { format!(" ({span})") },
+            ol.horizon
+        )
+    } else {
+        format!(
+            "Existing demand is carried forward along its trend: a log-linear regression of demand over the history years{} and a projection over {} years; the band is plus or minus one standard error of the growth rate. Potential demand follows the participants' declared output plans: each change of output passes to the suppliers along the whole chain (the Leontief model), and every participant's purchases grow with its output.",
+            if span.is_empty() { String::new() } else { format!(" ({span})") },
+            ol.horizon
+        )
+    };
+    let _ = writeln!(o, "{method}\n");
+
+    if !ol.plans.is_empty() {
+        let _ = writeln!(
+            o,
+            "### {}\n",
+            if ru {
+                "Планы участников"
+            } else {
+                "The participants' plans"
+            }
+        );
+        for p in &ol.plans {
+            let note = p
+                .note
+                .as_deref()
+                .map(|n| format!(" — {}", esc(n)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                o,
+                "- {}, {}: {} {}{}",
+                esc(&p.name),
+                p.year,
+                if ru { "выпуск" } else { "output" },
+                match lang {
+                    Lang::Ru => format!(
+                        "{} (сейчас {})",
+                        rub(p.output_rub, lang),
+                        rub(p.current_output_rub, lang)
+                    ),
+                    Lang::En => format!(
+                        "{} (now {})",
+                        rub(p.output_rub, lang),
+                        rub(p.current_output_rub, lang)
+                    ),
+                },
+                note
+            );
+        }
+        o.push('\n');
+        upstream(o, a, lang);
+    }
+
+    for n in &a.niches {
+        let need = &n.need;
+        let po = &need.outlook;
+        let _ = writeln!(o, "### {}. {}\n", n.rank, esc(&need.product_name));
+        let _ = writeln!(o, "{}\n", outlook_sentence(po, year, lang));
+        let head = if ru {
+            "| Год | Спрос | Импорт | Оценка |"
+        } else {
+            "| Year | Demand | Import | Basis |"
+        };
+        let _ = writeln!(o, "{head}\n|---|---|---|---|");
+        for r in po.rows() {
+            use crate::analysis::outlook::RowKind;
+            let basis = match (r.kind, lang) {
+                (RowKind::History, Lang::Ru) => "факт".to_string(),
+                (RowKind::History, Lang::En) => "actual".to_string(),
+                (RowKind::Trend, _) => {
+                    let band = format!(
+                        "{} – {}",
+                        rub(r.low_rub.unwrap_or(r.demand_rub), lang),
+                        rub(r.high_rub.unwrap_or(r.demand_rub), lang)
+                    );
+                    if ru {
+                        format!("тренд (полоса {band})")
+                    } else {
+                        format!("trend (band {band})")
+                    }
+                }
+                (RowKind::Plan, Lang::Ru) => "по планам участников".to_string(),
+                (RowKind::Plan, Lang::En) => "participants' plans".to_string(),
+            };
+            let _ = writeln!(
+                o,
+                "| {} | {}; {} | {} | {} |",
+                r.year.map(|y| y.to_string()).unwrap_or_else(|| "—".into()),
+                super::human::qty(r.demand_qty, &need.unit, lang),
+                rub(r.demand_rub, lang),
+                rub(r.import_rub, lang),
+                basis
+            );
+        }
+        if let Some(t) = &po.trend {
+            let _ = writeln!(
+                o,
+                "\n{}",
+                match lang {
+                    Lang::Ru => format!(
+                        "Темп роста {} в год (от {} до {}), по {} годам истории.",
+                        growth(t.trend.demand_growth, lang),
+                        growth(t.trend.growth_low, lang),
+                        growth(t.trend.growth_high, lang),
+                        t.trend.trend_years
+                    ),
+                    Lang::En => format!(
+                        "Growth {} a year ({} to {}), from {} years of history.",
+                        growth(t.trend.demand_growth, lang),
+                        growth(t.trend.growth_low, lang),
+                        growth(t.trend.growth_high, lang),
+                        t.trend.trend_years
+                    ),
+                }
+            );
+        }
+        o.push('\n');
+    }
+}
+
+/// How the plans move demand up the chain: by product, the selected year's demand against the
+/// latest plan year's, largest change first.
+fn upstream(o: &mut String, a: &Analysis, lang: Lang) {
+    let ru = lang == Lang::Ru;
+    let Some(&last) = a.outlook.plan_years.last() else {
+        return;
+    };
+    let mut moved: Vec<(&crate::analysis::Need, f64, f64)> = a
+        .needs
+        .iter()
+        .filter_map(|n| {
+            let p = n.outlook.last_plan()?;
+            let d = p.demand_rub - n.demand_rub;
+            (d.abs() > 1e-9 * n.demand_rub.abs().max(1.0)).then_some((n, p.demand_rub, d))
+        })
+        .collect();
+    moved.sort_by(|x, y| {
+        y.2.abs()
+            .total_cmp(&x.2.abs())
+            .then(x.0.product.cmp(&y.0.product))
+    });
+    let _ = writeln!(
+        o,
+        "### {}\n",
+        if ru {
+            format!("Что планы участников меняют по цепочке к {last} г.")
+        } else {
+            format!("What the participants' plans change along the chain by {last}")
+        }
+    );
+    if moved.is_empty() {
+        let _ = writeln!(
+            o,
+            "{}\n",
+            if ru {
+                "Планы не меняют закупок участников."
+            } else {
+                "The plans do not change the participants' purchases."
+            }
+        );
+        return;
+    }
+    let y = a
+        .study
+        .year
+        .map(|y| y.to_string())
+        .unwrap_or_else(|| "—".into());
+    let _ = writeln!(
+        o,
+        "{}\n|---|---|---|---|---|",
+        if ru {
+            format!("| Продукт | Передел | Спрос в {y} г. | По планам к {last} г. | Изменение |")
+        } else {
+            format!("| Product | Stage | Demand in {y} | Under the plans by {last} | Change |")
+        }
+    );
+    let total = moved.len();
+    for (n, plan, d) in moved.into_iter().take(UPSTREAM_SHOWN) {
+        let sign = if d > 0.0 { "+" } else { "−" };
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} | {sign}{} ({}) |",
+            esc(&n.product_name),
+            super::human::roman(n.stage),
+            rub(n.demand_rub, lang),
+            rub(plan, lang),
+            rub(d.abs(), lang),
+            if n.demand_rub > 0.0 {
+                growth(d / n.demand_rub, lang)
+            } else {
+                "—".into()
+            }
+        );
+    }
+    if total > UPSTREAM_SHOWN {
+        let _ = writeln!(
+            o,
+            "\n{}",
+            if ru {
+                format!("… и ещё {} продуктов.", total - UPSTREAM_SHOWN)
+            } else {
+                format!("… and {} more products.", total - UPSTREAM_SHOWN)
+            }
+        );
+    }
+    o.push('\n');
+}

@@ -558,6 +558,7 @@ mod tests {
                 Data::Bool(n.spec_gap),
                 flags(n),
                 Data::Bool(n.is_niche),
+                opt(n.outlook.demand_growth()),
             ];
             check_row(row, &want, &n.product);
         }
@@ -590,6 +591,10 @@ mod tests {
                 s(&keys.join("|")),
                 s(&n.regions.join("|")),
                 num(n.downstream_final_rub),
+                opt(n.outlook.demand_growth()),
+                opt(n.outlook.trend_rub()),
+                opt(n.outlook.last_plan().and_then(|r| r.year).map(|y| y as f64)),
+                opt(n.outlook.last_plan().map(|r| r.demand_rub)),
                 niche
                     .support
                     .support_programme

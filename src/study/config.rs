@@ -66,6 +66,19 @@ impl Default for ComplianceThresholds {
     }
 }
 
+/// `[outlook]`: how far the demand trend is projected (SPEC v2 "Demand outlook").
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Outlook {
+    /// Years projected past the selected year, 1..=30.
+    pub horizon: u32,
+}
+
+impl Default for Outlook {
+    fn default() -> Self {
+        Outlook { horizon: 5 }
+    }
+}
+
 /// `[finance]`: how a niche's investment is financed and what it earns (SPEC v2, investment case).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Finance {
@@ -130,6 +143,7 @@ pub struct StudyConfig {
     pub criteria: Criteria,
     pub investment: Investment,
     pub compliance: ComplianceThresholds,
+    pub outlook: Outlook,
     pub finance: Finance,
     /// The support programmes in study.toml order (the defaults without `[[support]]`).
     pub support: Vec<Programme>,
@@ -145,6 +159,7 @@ struct RawConfig {
     criteria: Option<RawCriteria>,
     investment: Option<RawInvestment>,
     compliance: Option<RawCompliance>,
+    outlook: Option<RawOutlook>,
     finance: Option<RawFinance>,
     support: Option<Vec<RawProgramme>>,
 }
@@ -169,6 +184,13 @@ struct RawProgramme {
     interest_coverage: Option<Spanned<f64>>,
     equipment_coverage: Option<Spanned<f64>>,
     requires_registry: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOutlook {
+    // Any TOML value, so that `5.0` or `"5"` get our message rather than serde's.
+    horizon: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Deserialize)]
@@ -362,6 +384,18 @@ pub fn parse(text: &str, shown: &str, problems: &mut Vec<Problem>) -> Option<Stu
             ),
         },
     };
+    let mut outlook = Outlook::default();
+    if let Some(h) = raw.outlook.and_then(|o| o.horizon) {
+        match h.get_ref() {
+            toml::Value::Integer(v) if (1..=30).contains(v) => outlook.horizon = *v as u32,
+            v => problems.push(at(
+                h.span(),
+                "outlook.horizon",
+                &v.to_string(),
+                "expected a whole number of years 1..30 (a TOML integer such as 5)",
+            )),
+        }
+    }
     let finance = finance(raw.finance, &at, problems);
     let support = match raw.support {
         None => default_programmes(),
@@ -383,6 +417,7 @@ pub fn parse(text: &str, shown: &str, problems: &mut Vec<Problem>) -> Option<Stu
         criteria,
         investment,
         compliance,
+        outlook,
         finance,
         support,
     })
@@ -566,6 +601,28 @@ mod tests {
             &mut p,
         );
         assert!(c.is_none());
+        assert_eq!(p[0].line, Some(5), "{p:?}");
+        assert!(p[0].message.contains("unknown field"), "{p:?}");
+    }
+
+    #[test]
+    fn outlook_horizon_is_an_integer_1_to_30() {
+        let base = "id = \"a\"\nname = \"A\"\nregions = [\"R\"]\n[outlook]\n";
+        assert_eq!(parse_ok(base).outlook.horizon, 5);
+        assert_eq!(
+            parse_ok(&format!("{base}horizon = 30\n")).outlook.horizon,
+            30
+        );
+        for bad in ["0", "31", "5.0", "\"5\"", "-1"] {
+            let mut p = vec![];
+            let c = parse(&format!("{base}horizon = {bad}\n"), "study.toml", &mut p);
+            assert!(c.is_none(), "{bad}");
+            assert_eq!(p.len(), 1, "{bad}: {p:?}");
+            assert_eq!(p[0].line, Some(5), "{bad}: {p:?}");
+            assert!(p[0].message.contains("1..30"), "{bad}: {p:?}");
+        }
+        let mut p = vec![];
+        assert!(parse(&format!("{base}horizons = 5\n"), "study.toml", &mut p).is_none());
         assert_eq!(p[0].line, Some(5), "{p:?}");
         assert!(p[0].message.contains("unknown field"), "{p:?}");
     }

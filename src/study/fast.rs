@@ -15,7 +15,7 @@
 use super::dialect::{self, Detected, DialectOptions, Encoding};
 use super::load::read_origin;
 use super::table::{parse_f64, MAX_MAGNITUDE, MIN_MAGNITUDE};
-use super::{Flow, Source};
+use super::{Flow, Source, YearSums};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::collections::{BTreeSet, HashMap};
@@ -47,6 +47,7 @@ struct Row {
 pub(super) struct FastFlows {
     pub flows: Vec<Flow>,
     pub selected_year: Option<i64>,
+    pub history: super::History,
     /// Every year the rows have.
     pub years: BTreeSet<i64>,
     pub detected: Detected,
@@ -226,12 +227,18 @@ fn finish(
         return None;
     }
     let mut rows: Vec<Row> = Vec::with_capacity(parsed.iter().map(|c| c.rows.len()).sum());
+    let mut earlier: Vec<HistRow> = Vec::new();
     for c in parsed {
         // A chunk kept only the rows of its own latest year (or of the study year).
         if !has_year || study_year.is_some() || c.kept_year == selected_year {
             rows.extend(c.rows);
+        } else if let Some(y) = c.kept_year {
+            earlier.extend(c.rows.iter().map(|r| r.history(y)));
         }
+        earlier.extend(c.history);
     }
+    let history = history(has_year, &years, selected_year, earlier);
+    phases.done("  history");
 
     // Imports sort by origin text, so renumber origins by rank.
     let origin_texts = origins.into_texts();
@@ -272,6 +279,7 @@ fn finish(
     Some(FastFlows {
         flows,
         selected_year,
+        history,
         years,
         detected,
     })
@@ -488,6 +496,69 @@ pub(super) fn sum_group(pairs: &mut [(f64, f64)]) -> (f64, f64) {
         .fold((0.0, 0.0), |(q, v), &(pv, pq)| (q + pq, v + pv))
 }
 
+/// One valid flow row of a year other than the selected one, as the outlook's history needs it.
+#[derive(Clone, Copy)]
+pub(super) struct HistRow {
+    pub product: u32,
+    pub year: i64,
+    pub value: f64,
+    pub quantity: f64,
+    pub import: bool,
+}
+
+/// The history from every year seen and the rows of other years than the selected one: both
+/// loaders build it with this, so their bits agree. Sums are canonical: each (product, year)
+/// adds its rows in the order of (value, quantity, import), whatever the file's row order.
+pub(super) fn history(
+    has_year: bool,
+    years: &BTreeSet<i64>,
+    selected_year: Option<i64>,
+    mut rows: Vec<HistRow>,
+) -> super::History {
+    let Some(y) = selected_year else {
+        return super::History::default();
+    };
+    if !has_year {
+        return super::History {
+            years: vec![y],
+            sums: Vec::new(),
+        };
+    }
+    rows.retain(|r| r.year < y);
+    rows.par_sort_unstable_by(|a, b| {
+        (a.product, a.year)
+            .cmp(&(b.product, b.year))
+            .then(a.value.total_cmp(&b.value))
+            .then(a.quantity.total_cmp(&b.quantity))
+            .then(a.import.cmp(&b.import))
+    });
+    let mut sums: Vec<YearSums> = Vec::new();
+    for r in &rows {
+        let s = match sums.last_mut() {
+            Some(s) if s.product == r.product as usize && s.year == r.year => s,
+            _ => {
+                sums.push(YearSums {
+                    product: r.product as usize,
+                    year: r.year,
+                    demand_qty: 0.0,
+                    demand_rub: 0.0,
+                    import_rub: 0.0,
+                });
+                sums.last_mut().expect("just pushed")
+            }
+        };
+        s.demand_qty += r.quantity;
+        s.demand_rub += r.value;
+        if r.import {
+            s.import_rub += r.value;
+        }
+    }
+    super::History {
+        years: years.range(..=y).copied().collect(),
+        sums,
+    }
+}
+
 /// Aggregated flows from rows sorted by (product, consumer, supplier, value, quantity).
 fn group(rows: &[Row], order: &[u32], origins: &[String], names: &[String]) -> Vec<Flow> {
     // Split at group starts so that groups can be summed in parallel.
@@ -572,11 +643,25 @@ fn chunks(data: &[u8]) -> Vec<std::ops::Range<usize>> {
     out
 }
 
+impl Row {
+    fn history(&self, year: i64) -> HistRow {
+        HistRow {
+            product: self.product,
+            year,
+            value: self.value,
+            quantity: self.quantity,
+            import: self.supplier >= IMPORT && self.supplier != DOMESTIC,
+        }
+    }
+}
+
 #[derive(Default)]
 struct Chunk {
     /// Rows read, of every year.
     read: usize,
     rows: Vec<Row>,
+    /// Rows of years before the one kept in `rows` (with a study year: before it).
+    history: Vec<HistRow>,
     years: BTreeSet<i64>,
     /// With a year column and no study year: the year whose rows `rows` holds (this chunk's latest).
     kept_year: Option<i64>,
@@ -653,29 +738,40 @@ impl Chunk {
         } else {
             names.id(name_cache, f.name.as_bytes(), f.name)
         };
-        if let Some(y) = f.year {
-            self.years.insert(y);
-            match study_year {
-                Some(sy) if sy != y => return Some(()),
-                Some(_) => {}
-                None => match self.kept_year {
-                    Some(k) if y < k => return Some(()),
-                    Some(k) if y == k => {}
-                    _ => {
-                        self.rows.clear();
-                        self.kept_year = Some(y);
-                    }
-                },
-            }
-        }
-        self.rows.push(Row {
+        let row = Row {
             product,
             consumer,
             supplier,
             name,
             value,
             quantity,
-        });
+        };
+        if let Some(y) = f.year {
+            self.years.insert(y);
+            match study_year {
+                Some(sy) if y < sy => {
+                    self.history.push(row.history(y));
+                    return Some(());
+                }
+                Some(sy) if sy != y => return Some(()),
+                Some(_) => {}
+                None => match self.kept_year {
+                    Some(k) if y < k => {
+                        self.history.push(row.history(y));
+                        return Some(());
+                    }
+                    Some(k) if y == k => {}
+                    Some(k) => {
+                        // A later year: the rows kept so far become history.
+                        self.history
+                            .extend(self.rows.drain(..).map(|r| r.history(k)));
+                        self.kept_year = Some(y);
+                    }
+                    None => self.kept_year = Some(y),
+                },
+            }
+        }
+        self.rows.push(row);
         Some(())
     }
 }

@@ -3,7 +3,7 @@
 
 use super::dialect::DialectOptions;
 use super::table::{opt, req, Cells, Column, Table};
-use super::{config, Flow, Participant, Product, Role, Source, Spec, Study};
+use super::{config, Flow, Participant, Plan, Product, Role, Source, Spec, Study};
 use crate::error::{Error, Problem, Result};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
@@ -51,6 +51,13 @@ const SPECS: [Column; 8] = [
     opt("unit"),
 ];
 
+pub(super) const PLANS: [Column; 4] = [
+    req("participant"),
+    req("year"),
+    req("output_rub"),
+    opt("note"),
+];
+
 /// What a table is called and which of its columns are numeric (they decide the decimal mark).
 pub(super) struct TableDef {
     /// The table's name: `participants` is read from participants.csv or the `participants` sheet.
@@ -61,7 +68,7 @@ pub(super) struct TableDef {
 }
 
 /// The tables of a study, in the order of `Inputs::tables`.
-pub(super) const TABLES: [TableDef; 4] = [
+pub(super) const TABLES: [TableDef; 5] = [
     TableDef {
         name: "participants",
         columns: &PARTICIPANTS,
@@ -91,6 +98,12 @@ pub(super) const TABLES: [TableDef; 4] = [
         numeric: &["required_min", "required_max", "available"],
         required: false,
     },
+    TableDef {
+        name: "plans",
+        columns: &PLANS,
+        numeric: &["year", "output_rub"],
+        required: false,
+    },
 ];
 
 /// Flows in Parquet, read when the folder has no flows.csv (see `super::parquet`).
@@ -99,8 +112,9 @@ const FLOWS_PARQUET: &str = "flows.parquet";
 /// A study's parts as read from a folder or a workbook, before validation.
 pub(super) struct Inputs {
     pub config: Option<config::StudyConfig>,
-    /// Participants, products, flows and specs (as in `TABLES`); `None` when absent or unreadable.
-    pub tables: [Option<Table>; 4],
+    /// Participants, products, flows, specs and plans (as in `TABLES`); `None` when absent or
+    /// unreadable.
+    pub tables: [Option<Table>; 5],
     pub dialects: Vec<(String, super::dialect::Detected)>,
     /// How the settings are named in messages: `study.toml` or `the study sheet`.
     pub settings: &'static str,
@@ -268,7 +282,7 @@ fn load_folder(dir: &Path, opts: DialectOptions, used_fast: Option<&mut bool>) -
     }
     let mut it = read.into_iter();
     let mut next = || it.next().flatten();
-    let tables = [next(), next(), next(), next()];
+    let tables = [next(), next(), next(), next(), next()];
     crate::Phases::new().done("  read");
     if let Some(u) = used_fast {
         *u = fast_flows.is_some();
@@ -290,7 +304,7 @@ fn load_folder(dir: &Path, opts: DialectOptions, used_fast: Option<&mut bool>) -
 pub(super) fn assemble(inputs: Inputs, mut problems: Vec<Problem>) -> Result<Study> {
     let Inputs {
         config,
-        tables: [participants_t, products_t, flows_t, specs_t],
+        tables: [participants_t, products_t, flows_t, specs_t, plans_t],
         dialects,
         settings,
         fast_flows,
@@ -319,6 +333,9 @@ pub(super) fn assemble(inputs: Inputs, mut problems: Vec<Problem>) -> Result<Stu
 
     let mut selected_year = None;
     let mut flows = Vec::new();
+    let mut history = super::History::default();
+    // Whether the selected year is known (plans are checked against it only then).
+    let mut year_known = false;
     let mut years_present = Vec::new();
     let mut renamed_origins = Vec::new();
     let mut duplicate_flow_rows = Vec::new();
@@ -326,6 +343,8 @@ pub(super) fn assemble(inputs: Inputs, mut problems: Vec<Problem>) -> Result<Stu
     if let Some(f) = fast_flows {
         selected_year = f.selected_year;
         flows = f.flows;
+        history = f.history;
+        year_known = true;
         years_present = f.years.into_iter().collect();
     } else if let (Some(config), Some(rows), Some(t)) = (&config, rows, &flows_t) {
         years_present = rows.years.iter().copied().collect();
@@ -333,9 +352,25 @@ pub(super) fn assemble(inputs: Inputs, mut problems: Vec<Problem>) -> Result<Stu
         match select_year(config.year, &rows.years, rows.has_year, settings) {
             Ok(y) => {
                 selected_year = y;
+                year_known = true;
                 let year = rows.has_year.then_some(y).flatten();
                 duplicate_flow_rows = duplicate_rows(&rows.rows, year);
                 flows = aggregate(&rows.rows, year);
+                let earlier = rows
+                    .rows
+                    .iter()
+                    .filter_map(|r| {
+                        let year = r.year.filter(|ry| Some(*ry) != y)?;
+                        Some(super::fast::HistRow {
+                            product: r.product as u32,
+                            year,
+                            value: r.value_rub,
+                            quantity: r.quantity,
+                            import: matches!(r.supplier, Source::Import(_)),
+                        })
+                    })
+                    .collect();
+                history = super::fast::history(rows.has_year, &rows.years, y, earlier);
             }
             // Rows that were refused (ragged) are already reported: the year follows from them.
             Err(_) if t.rows.is_empty() && problems.iter().any(|p| p.file == t.file) => {}
@@ -351,6 +386,10 @@ pub(super) fn assemble(inputs: Inputs, mut problems: Vec<Problem>) -> Result<Stu
             Err(msg) => problems.push(Problem::file(&t.file, msg).with_field("year")),
         }
     }
+    let plans = plans_t
+        .as_ref()
+        .map(|t| plans(t, &refs, year_known.then_some(selected_year), &mut problems))
+        .unwrap_or_default();
 
     let problems = merge_repeated_references(problems);
     match config {
@@ -364,6 +403,8 @@ pub(super) fn assemble(inputs: Inputs, mut problems: Vec<Problem>) -> Result<Stu
             selected_year,
             dialects,
             flows_fast,
+            history,
+            plans,
             years_present,
             renamed_origins,
             duplicate_flow_rows,
@@ -847,6 +888,70 @@ fn aggregate(rows: &[FlowRow], year: Option<i64>) -> Vec<Flow> {
             }
         })
         .collect()
+}
+
+/// plans.csv (SPEC v2 "Demand outlook"). `selected` is the selected year when it is known
+/// (`Some(None)`: the study has none); the year checks need it. Sorted by (year, participant).
+fn plans(
+    t: &Table,
+    refs: &Refs,
+    selected: Option<Option<i64>>,
+    problems: &mut Vec<Problem>,
+) -> Vec<Plan> {
+    if selected == Some(None) && !t.rows.is_empty() {
+        problems.push(Problem::file(
+            &t.file,
+            "plans need a selected year, and this study has none; expected a year column in flows.csv or a year in study.toml",
+        ));
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    // (participant, year) -> the line that first planned it.
+    let mut seen: HashMap<(usize, i64), u64> = HashMap::new();
+    for row in &t.rows {
+        let mut c = Cells { problems };
+        let participant = c.required(t.cell(row, 0)).and_then(|cell| {
+            let i = refs.participant(cell.text);
+            if i.is_none() && refs.participants.is_some() {
+                c.problems.push(cell.problem(
+                    "unknown participant; expected a participant id from participants.csv",
+                ));
+            }
+            i
+        });
+        let year = match selected.flatten() {
+            Some(y) => c.integer(
+                t.cell(row, 1),
+                &format!("a year after the selected year {y}"),
+                |v| v > y,
+            ),
+            None => c.integer(t.cell(row, 1), "an integer year", |_| true),
+        };
+        let output_rub = c.number(t.cell(row, 2), "a number >= 0", |v| v >= 0.0);
+        let note = c.opt_text(t.cell(row, 3));
+        let (Some(participant), Some(year), Some(output_rub)) = (participant, year, output_rub)
+        else {
+            continue;
+        };
+        if let Some(first) = seen.get(&(participant, year)) {
+            if let Some(cell) = t.cell(row, 0) {
+                c.problems.push(cell.problem(format!(
+                    "a second plan for this participant in {year}; line {first} already plans it, line {} repeats it; expected one row per participant and year",
+                    row.line
+                )));
+            }
+            continue;
+        }
+        seen.insert((participant, year), row.line);
+        out.push(Plan {
+            participant,
+            year,
+            output_rub,
+            note,
+        });
+    }
+    out.sort_by_key(|p| (p.year, p.participant));
+    out
 }
 
 fn specs(t: &Table, refs: &Refs, problems: &mut Vec<Problem>) -> Vec<Spec> {

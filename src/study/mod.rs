@@ -15,7 +15,7 @@ pub mod testing;
 pub mod warnings;
 pub mod workbook;
 
-pub use config::{ComplianceThresholds, Criteria, Investment, StudyConfig};
+pub use config::{ComplianceThresholds, Criteria, Investment, Outlook, StudyConfig};
 pub use load::{load, load_exact, load_with};
 
 use std::collections::BTreeSet;
@@ -197,6 +197,38 @@ impl Spec {
     }
 }
 
+/// One row of plans.csv: a participant's planned annual output in a year after the selected one.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// By index into `Study::participants`.
+    pub participant: usize,
+    pub year: i64,
+    pub output_rub: f64,
+    pub note: Option<String>,
+}
+
+/// The v1 sums of one product's flow rows in one history year before the selected year.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct YearSums {
+    pub product: usize,
+    pub year: i64,
+    pub demand_qty: f64,
+    pub demand_rub: f64,
+    pub import_rub: f64,
+}
+
+/// The flows' history (SPEC v2 "Demand outlook"): what the outlook needs of the years before
+/// the selected one, summed while loading so that no other year's rows are kept.
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    /// The years on flow rows (whatever the row's product) up to the selected year, ascending;
+    /// without a `year` column, the study `year` alone (or none).
+    pub years: Vec<i64>,
+    /// Sums per (product, year) for the years before the selected one, sorted by (product,
+    /// year); a product appears in a year when it has at least one row there.
+    pub sums: Vec<YearSums>,
+}
+
 /// A validated study. Participants and products are sorted by id (byte order), so every
 /// index order is id order and row order in the files never shows in the results.
 #[derive(Debug, Clone)]
@@ -213,6 +245,10 @@ pub struct Study {
     pub selected_year: Option<i64>,
     /// How each CSV file was written (file name, dialect), as detected or set.
     pub dialects: Vec<(String, dialect::Detected)>,
+    /// The years before the selected one, summed per product.
+    pub history: History,
+    /// plans.csv, sorted by (year, participant); empty without the file.
+    pub plans: Vec<Plan>,
     /// Whether flows.csv was read by the fast path (`fast.rs`) rather than the exact loader.
     pub flows_fast: bool,
     /// Every year flows.csv has rows for, ascending (empty without a `year` column).

@@ -211,6 +211,25 @@ pub fn warnings(study: &Study) -> Vec<String> {
         }
     }
     odd.finish("prices far from the other consumers' median");
+
+    // A plan for a participant with x_j = 0 (no output_rub and no purchases) changes nothing.
+    if !study.plans.is_empty() {
+        let mut bought = vec![0.0; p.len()];
+        for f in &study.flows {
+            bought[f.consumer] += f.value_rub;
+        }
+        let mut idle_plans = Kind::new(&mut out);
+        for plan in &study.plans {
+            let who = &p[plan.participant];
+            if who.output_rub.unwrap_or(bought[plan.participant]) == 0.0 {
+                idle_plans.push(|| format!(
+                    "plans.csv: the plan of {} for {} changes nothing: its output{} is 0 (no output_rub and no purchases), so the plan cannot scale its purchases",
+                    who.id, plan.year, year_note(study)
+                ));
+            }
+        }
+        idle_plans.finish("plans of participants without output");
+    }
     out
 }
 
@@ -237,6 +256,38 @@ fn year_note(study: &Study) -> String {
 #[cfg(test)]
 mod tests {
     use super::median_without;
+
+    #[test]
+    fn a_plan_of_a_participant_without_output_is_a_warning() {
+        use crate::study::testing::{write, Files, TOML};
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            &Files {
+                toml: &format!("{TOML}year = 2018\n"),
+                participants: "id,name,region,role,stage,output_rub\n\
+                               a,A,R,industrial,1,\nb,B,R,industrial,2,100\nc,C,R,industrial,2,0\n",
+                products: "id,name,stage,unit\np,P,1,t\n",
+                flows: "supplier,consumer,product,quantity,value_rub,year\n\
+                        import:CN,b,p,1,10,2018\n",
+                specs: None,
+            },
+        );
+        // a: no output_rub and buys nothing (x = 0); c: output_rub 0; b: x = 100.
+        std::fs::write(
+            dir.path().join("plans.csv"),
+            "participant,year,output_rub\na,2020,50\nb,2020,200\nc,2021,10\n",
+        )
+        .unwrap();
+        let s = crate::study::load(dir.path()).unwrap();
+        let w: Vec<String> = super::warnings(&s)
+            .into_iter()
+            .filter(|w| w.starts_with("plans.csv"))
+            .collect();
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert!(w[0].contains("plan of a for 2020 changes nothing"), "{w:?}");
+        assert!(w[1].contains("plan of c for 2021"), "{w:?}");
+    }
 
     #[test]
     fn a_backward_purchase_is_one_warning_whatever_the_suppliers() {

@@ -1,0 +1,500 @@
+//! Existing and potential demand (SPEC v2 "Demand outlook"): each product's history, its
+//! log-linear trend with a one-standard-error band and the projection over the horizon, and
+//! the demand the participants' plans imply, carried up the supply graph by the Leontief
+//! quantity model `Δx = (I - A)^-1 Δf` (the import-content solver, column direction).
+
+use super::import_content::{Direction, Leontief};
+use super::model::Need;
+use crate::error::Error;
+use crate::study::{Source, Study, YearSums};
+use serde::Serialize;
+
+/// The kind of a `demand_outlook.csv` row, in the order rows of one year are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowKind {
+    History,
+    Trend,
+    Plan,
+}
+
+impl RowKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RowKind::History => "history",
+            RowKind::Trend => "trend",
+            RowKind::Plan => "plan",
+        }
+    }
+}
+
+/// One year of a product's demand: observed, projected or planned.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OutlookRow {
+    /// Empty only for the one history row of a study without any year.
+    pub year: Option<i64>,
+    #[serde(skip)]
+    pub kind: RowKind,
+    pub demand_qty: f64,
+    pub demand_rub: f64,
+    pub import_rub: f64,
+    /// The band, on trend rows only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub low_rub: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub high_rub: Option<f64>,
+}
+
+/// The fitted trend of a product's demand.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Trend {
+    pub demand_growth: f64,
+    pub growth_low: f64,
+    pub growth_high: f64,
+    pub trend_years: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendOutlook {
+    #[serde(flatten)]
+    pub trend: Trend,
+    pub projection: Vec<OutlookRow>,
+}
+
+/// One product's outlook (`Need::outlook`).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ProductOutlook {
+    pub history: Vec<OutlookRow>,
+    /// `None` without a trend.
+    pub trend: Option<TrendOutlook>,
+    /// One per plan year, ascending.
+    pub plans: Vec<OutlookRow>,
+}
+
+impl ProductOutlook {
+    pub fn demand_growth(&self) -> Option<f64> {
+        self.trend.as_ref().map(|t| t.trend.demand_growth)
+    }
+
+    /// The trend's demand at the end of the horizon.
+    pub fn trend_rub(&self) -> Option<f64> {
+        self.trend
+            .as_ref()
+            .and_then(|t| t.projection.last())
+            .map(|r| r.demand_rub)
+    }
+
+    /// The latest plan year's row.
+    pub fn last_plan(&self) -> Option<&OutlookRow> {
+        self.plans.last()
+    }
+
+    /// Every row as `demand_outlook.csv` orders them: by year, then kind.
+    pub fn rows(&self) -> Vec<&OutlookRow> {
+        let mut rows: Vec<&OutlookRow> = self.history.iter().collect();
+        if let Some(t) = &self.trend {
+            rows.extend(&t.projection);
+        }
+        rows.extend(&self.plans);
+        // Stable: history rows of a study without a year keep their place.
+        rows.sort_by_key(|r| (r.year, r.kind));
+        rows
+    }
+}
+
+/// A row of plans.csv as the report shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanInfo {
+    pub participant: String,
+    pub name: String,
+    pub year: i64,
+    pub output_rub: f64,
+    /// x_j of the selected year.
+    pub current_output_rub: f64,
+    pub note: Option<String>,
+}
+
+/// The study's outlook.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outlook {
+    pub horizon: u32,
+    /// Every history year (whatever the product), ascending.
+    pub history_years: Vec<i64>,
+    /// The distinct plan years, ascending.
+    pub plan_years: Vec<i64>,
+    pub plans: Vec<PlanInfo>,
+}
+
+/// The OLS fit of `ln v = a + b (y - base)` over the points with `v > 0`: a trend when there
+/// are at least 3 of them and the base year is one.
+pub fn trend(points: &[(i64, f64)], base: i64) -> Option<Trend> {
+    let used: Vec<(f64, f64)> = points
+        .iter()
+        .filter(|(_, v)| *v > 0.0)
+        .map(|&(y, v)| ((y - base) as f64, v.ln()))
+        .collect();
+    let n = used.len();
+    if n < 3 || !points.iter().any(|&(y, v)| y == base && v > 0.0) {
+        return None;
+    }
+    let nf = n as f64;
+    let mt = used.iter().map(|p| p.0).sum::<f64>() / nf;
+    let ml = used.iter().map(|p| p.1).sum::<f64>() / nf;
+    let stt: f64 = used.iter().map(|p| (p.0 - mt).powi(2)).sum();
+    let stl: f64 = used.iter().map(|p| (p.0 - mt) * (p.1 - ml)).sum();
+    let b = stl / stt;
+    let a = ml - b * mt;
+    let ssr: f64 = used.iter().map(|p| (p.1 - a - b * p.0).powi(2)).sum();
+    let se = ((ssr / (nf - 2.0)) / stt).sqrt();
+    Some(Trend {
+        demand_growth: b.exp_m1(),
+        growth_low: (b - se).exp_m1(),
+        growth_high: (b + se).exp_m1(),
+        trend_years: n,
+    })
+}
+
+/// The trend rows for years `base + 1 ..= base + horizon` from the base year's figures.
+pub fn projection(base: &OutlookRow, base_year: i64, t: &Trend, horizon: u32) -> Vec<OutlookRow> {
+    (1..=horizon as i32)
+        .map(|h| {
+            let g = (1.0 + t.demand_growth).powi(h);
+            OutlookRow {
+                year: Some(base_year + i64::from(h)),
+                kind: RowKind::Trend,
+                demand_qty: base.demand_qty * g,
+                demand_rub: base.demand_rub * g,
+                import_rub: base.import_rub * g,
+                low_rub: Some(base.demand_rub * (1.0 + t.growth_low).powi(h)),
+                high_rub: Some(base.demand_rub * (1.0 + t.growth_high).powi(h)),
+            }
+        })
+        .collect()
+}
+
+/// Output scales per participant for each plan year (ascending): `Δf_j = plan - x_j` for the
+/// participants planned in that year, `Δx = (I - A)^-1 Δf`, `scale_j = max(0, (x_j + Δx_j) /
+/// x_j)` (1 when `x_j` = 0). `None` when the system cannot be solved.
+pub fn plan_scales(l: &Leontief, plans: &[(usize, i64, f64)]) -> Option<Vec<(i64, Vec<f64>)>> {
+    let n = l.x.len();
+    let mut years: Vec<i64> = plans.iter().map(|p| p.1).collect();
+    years.sort_unstable();
+    years.dedup();
+    if years.is_empty() {
+        return Some(Vec::new());
+    }
+    let rhs: Vec<Vec<f64>> = years
+        .iter()
+        .map(|&y| {
+            let mut df = vec![0.0; n];
+            for &(j, _, out) in plans.iter().filter(|p| p.1 == y) {
+                df[j] = out - l.x[j];
+            }
+            df
+        })
+        .collect();
+    let dx = l.solve(&rhs, Direction::Column)?;
+    if dx.iter().flatten().any(|v| !v.is_finite()) {
+        return None;
+    }
+    Some(
+        years
+            .into_iter()
+            .zip(dx)
+            .map(|(y, dx)| {
+                let scale = (0..n)
+                    .map(|j| {
+                        let x = l.x[j];
+                        if x > 0.0 {
+                            ((x + dx[j]) / x).max(0.0)
+                        } else {
+                            1.0
+                        }
+                    })
+                    .collect();
+                (y, scale)
+            })
+            .collect(),
+    )
+}
+
+/// The study's outlook, and each need's (in the order of `needs`: one per product with flows).
+pub fn outlook(
+    study: &Study,
+    needs: &[Need],
+    l: &Leontief,
+) -> Result<(Outlook, Vec<ProductOutlook>), Error> {
+    let y = study.selected_year;
+    let horizon = study.config.outlook.horizon;
+    let plans: Vec<(usize, i64, f64)> = study
+        .plans
+        .iter()
+        .map(|p| (p.participant, p.year, p.output_rub))
+        .collect();
+    let scales = plan_scales(l, &plans).ok_or_else(|| Error::Data(vec![l.problem(study)]))?;
+    // Plan demand per plan year and product, summed in flow order.
+    let np = study.products.len();
+    let planned: Vec<Vec<(f64, f64, f64)>> = scales
+        .iter()
+        .map(|(_, scale)| {
+            let mut by_product = vec![(0.0, 0.0, 0.0); np];
+            for f in &study.flows {
+                let s = scale[f.consumer];
+                let e = &mut by_product[f.product];
+                e.0 += f.quantity * s;
+                e.1 += f.value_rub * s;
+                if matches!(f.supplier, Source::Import(_)) {
+                    e.2 += f.value_rub * s;
+                }
+            }
+            by_product
+        })
+        .collect();
+    let products = needs
+        .iter()
+        .map(|n| {
+            let p = study
+                .product_index(&n.product)
+                .expect("a need is a product of the study");
+            let sums = sums_of(&study.history.sums, p);
+            let current = OutlookRow {
+                year: y,
+                kind: RowKind::History,
+                demand_qty: n.demand_qty,
+                demand_rub: n.demand_rub,
+                import_rub: n.import_rub,
+                low_rub: None,
+                high_rub: None,
+            };
+            let mut history: Vec<OutlookRow> = sums
+                .iter()
+                .map(|s| OutlookRow {
+                    year: Some(s.year),
+                    kind: RowKind::History,
+                    demand_qty: s.demand_qty,
+                    demand_rub: s.demand_rub,
+                    import_rub: s.import_rub,
+                    low_rub: None,
+                    high_rub: None,
+                })
+                .collect();
+            history.push(current.clone());
+            let trend = y.and_then(|base| {
+                let points: Vec<(i64, f64)> = history
+                    .iter()
+                    .filter_map(|r| Some((r.year?, r.demand_rub)))
+                    .collect();
+                let t = trend(&points, base)?;
+                Some(TrendOutlook {
+                    projection: projection(&current, base, &t, horizon),
+                    trend: t,
+                })
+            });
+            let plans = scales
+                .iter()
+                .zip(&planned)
+                .map(|((year, _), by_product)| {
+                    let (q, v, i) = by_product[p];
+                    OutlookRow {
+                        year: Some(*year),
+                        kind: RowKind::Plan,
+                        demand_qty: q,
+                        demand_rub: v,
+                        import_rub: i,
+                        low_rub: None,
+                        high_rub: None,
+                    }
+                })
+                .collect();
+            ProductOutlook {
+                history,
+                trend,
+                plans,
+            }
+        })
+        .collect();
+    let outlook = Outlook {
+        horizon,
+        history_years: study.history.years.clone(),
+        plan_years: scales.iter().map(|(y, _)| *y).collect(),
+        plans: study
+            .plans
+            .iter()
+            .map(|p| {
+                let who = &study.participants[p.participant];
+                PlanInfo {
+                    participant: who.id.clone(),
+                    name: who.name.clone(),
+                    year: p.year,
+                    output_rub: p.output_rub,
+                    current_output_rub: l.x[p.participant],
+                    note: p.note.clone(),
+                }
+            })
+            .collect(),
+    };
+    Ok((outlook, products))
+}
+
+/// The history sums of product `p` (sums are sorted by product, then year).
+fn sums_of(sums: &[YearSums], p: usize) -> &[YearSums] {
+    let start = sums.partition_point(|s| s.product < p);
+    let end = sums.partition_point(|s| s.product <= p);
+    &sums[start..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::Totals;
+    use crate::study::testing::study_from;
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-12 * b.abs().max(1.0)
+    }
+
+    #[test]
+    fn exactly_three_years_on_a_straight_line() {
+        // 100, 110, 121: growth 10 % exactly, no residuals, so the band is the line itself.
+        let t = trend(&[(2016, 100.0), (2017, 110.0), (2018, 121.0)], 2018).unwrap();
+        assert!(close(t.demand_growth, 0.1), "{t:?}");
+        assert!(
+            close(t.growth_low, 0.1) && close(t.growth_high, 0.1),
+            "{t:?}"
+        );
+        assert_eq!(t.trend_years, 3);
+    }
+
+    #[test]
+    fn band_from_residuals() {
+        // t = -2, -1, 0; ln v = 0, 1, 1: b = 0.5, a = 5/6, residuals 1/6, -1/3, 1/6;
+        // Σr² = 1/6, Σ(t - t̄)² = 2, se = sqrt((1/6) / 1 / 2) = sqrt(1/12).
+        let e = std::f64::consts::E;
+        let t = trend(&[(2016, 1.0), (2017, e), (2018, e)], 2018).unwrap();
+        let se = (1.0f64 / 12.0).sqrt();
+        assert!(close(t.demand_growth, 0.5f64.exp() - 1.0), "{t:?}");
+        assert!(close(t.growth_low, (0.5 - se).exp() - 1.0), "{t:?}");
+        assert!(close(t.growth_high, (0.5 + se).exp() - 1.0), "{t:?}");
+    }
+
+    #[test]
+    fn a_gap_year_is_skipped_not_filled() {
+        // 2015 missing: t = -3, -1, 0 still fit exactly at 10 % a year.
+        let t = trend(&[(2015, 100.0), (2017, 121.0), (2018, 133.1)], 2018).unwrap();
+        assert!(close(t.demand_growth, 0.1), "{t:?}");
+        assert_eq!(t.trend_years, 3);
+    }
+
+    #[test]
+    fn a_zero_year_does_not_count() {
+        let pts = [(2015, 0.0), (2016, 100.0), (2017, 110.0), (2018, 121.0)];
+        let t = trend(&pts, 2018).unwrap();
+        assert_eq!(t.trend_years, 3);
+        assert!(close(t.demand_growth, 0.1), "{t:?}");
+        // With the zero, only two positive years remain: no trend.
+        assert!(trend(&[(2016, 0.0), (2017, 110.0), (2018, 121.0)], 2018).is_none());
+    }
+
+    #[test]
+    fn no_trend_without_the_base_year_or_with_one_year() {
+        let no_base = [(2014, 90.0), (2015, 100.0), (2016, 110.0), (2018, 0.0)];
+        assert!(trend(&no_base, 2018).is_none());
+        assert!(trend(&[(2014, 90.0), (2015, 100.0), (2016, 110.0)], 2018).is_none());
+        assert!(trend(&[(2018, 121.0)], 2018).is_none());
+    }
+
+    #[test]
+    fn projection_compounds_and_bands_the_base_year() {
+        let base = OutlookRow {
+            year: Some(2018),
+            kind: RowKind::History,
+            demand_qty: 10.0,
+            demand_rub: 1000.0,
+            import_rub: 500.0,
+            low_rub: None,
+            high_rub: None,
+        };
+        let t = Trend {
+            demand_growth: 0.1,
+            growth_low: 0.05,
+            growth_high: 0.2,
+            trend_years: 3,
+        };
+        let rows = projection(&base, 2018, &t, 2);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1].year, Some(2020));
+        assert!(close(rows[1].demand_rub, 1210.0));
+        assert!(close(rows[1].demand_qty, 12.1));
+        assert!(close(rows[1].import_rub, 605.0));
+        assert!(close(rows[1].low_rub.unwrap(), 1102.5));
+        assert!(close(rows[1].high_rub.unwrap(), 1440.0));
+    }
+
+    /// a -> b -> c: a buys 40 of raw p (import), sells 60 of q to b; b sells 100 of r to c; c
+    /// is the final producer. x = purchases: x_a = 40 (but a's output 60 is given), x_b = 60,
+    /// x_c = 100 (estimated from purchases).
+    fn chain() -> Study {
+        study_from(
+            &[
+                ("a", "industrial", "1"),
+                ("b", "industrial", "2"),
+                ("c", "industrial", "3"),
+            ],
+            &[("p", "1"), ("q", "2"), ("r", "3")],
+            &[
+                ("import:CN", "a", "p", 4.0, 40.0),
+                ("a", "b", "q", 6.0, 60.0),
+                ("b", "c", "r", 10.0, 100.0),
+            ],
+        )
+    }
+
+    #[test]
+    fn a_plan_carries_up_the_chain() {
+        let s = chain();
+        let l = Leontief::new(&s, &Totals::of(&s));
+        // x = purchases: a 40, b 60, c 100. A_ab = 60/60 = 1, A_bc = 100/100 = 1.
+        assert_eq!(l.x, vec![40.0, 60.0, 100.0]);
+        // c plans 150: Δf_c = 50; Δx_c = 50, Δx_b = A_bc Δx_c = 50, Δx_a = A_ab Δx_b = 50.
+        // scale: a 90/40, b 110/60, c 150/100.
+        let sc = plan_scales(&l, &[(2, 2020, 150.0)]).unwrap();
+        assert_eq!(sc.len(), 1);
+        assert_eq!(sc[0].0, 2020);
+        let want = [90.0 / 40.0, 110.0 / 60.0, 1.5];
+        for (got, want) in sc[0].1.iter().zip(want) {
+            assert!(close(*got, want), "{:?}", sc[0].1);
+        }
+        // Demand in the plan year: p bought by a 40 * 2.25 = 90 (all imported), q bought by b
+        // 60 * 11/6 = 110, r bought by c 150.
+        let mut s = s;
+        s.plans = vec![crate::study::Plan {
+            participant: 2,
+            year: 2020,
+            output_rub: 150.0,
+            note: None,
+        }];
+        let a = crate::analysis::analyze(&s, &crate::graph::SupplyGraph::build(&s)).unwrap();
+        let plan: Vec<f64> = a
+            .needs
+            .iter()
+            .map(|n| n.outlook.plans[0].demand_rub)
+            .collect();
+        for (got, want) in plan.iter().zip([90.0, 110.0, 150.0]) {
+            assert!(close(*got, want), "{plan:?}");
+        }
+        assert!(close(a.needs[0].outlook.plans[0].import_rub, 90.0));
+        assert!(close(a.needs[0].outlook.plans[0].demand_qty, 9.0));
+    }
+
+    #[test]
+    fn plan_years_are_independent_and_a_cut_is_floored_at_zero() {
+        let s = chain();
+        let l = Leontief::new(&s, &Totals::of(&s));
+        // 2020: b plans 0 (Δf_b = -60 gives Δx_a = -60: a's scale max(0, -20/40) = 0).
+        // 2021: only a's own plan, 80 (Δf_a = 40): a doubles, b and c unchanged.
+        let sc = plan_scales(&l, &[(1, 2020, 0.0), (0, 2021, 80.0)]).unwrap();
+        assert_eq!(sc.iter().map(|s| s.0).collect::<Vec<_>>(), vec![2020, 2021]);
+        assert_eq!(sc[0].1, vec![0.0, 0.0, 1.0]);
+        assert_eq!(sc[1].1, vec![2.0, 1.0, 1.0]);
+    }
+}
