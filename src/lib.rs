@@ -10,13 +10,16 @@ pub mod cli;
 pub mod error;
 pub mod generate;
 pub mod graph;
+pub mod human;
 pub mod output;
+pub mod progress;
 pub mod report;
 pub mod run;
 pub mod study;
 pub mod template;
 
 use error::Result;
+pub use progress::{Phases, Spinner};
 use report::Lang;
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
@@ -83,74 +86,6 @@ fn csv_options_fit(study_dir: &Path, input: study::dialect::DialectOptions) -> R
         )));
     }
     Ok(())
-}
-
-/// With `NICHEGRAPH_TIMINGS=1`, the time of each phase goes to stderr (for profiling large runs;
-/// see docs/PERFORMANCE.md).
-pub struct Phases {
-    on: bool,
-    last: Instant,
-}
-
-/// The progress spinner of a running `analyze` (see `Spinner`), told each phase by `Phases`.
-static SPINNER: std::sync::Mutex<Option<indicatif::ProgressBar>> = std::sync::Mutex::new(None);
-
-/// A spinner on stderr naming what `analyze` is doing; cleared when dropped.
-pub struct Spinner;
-
-impl Spinner {
-    pub fn start() -> Spinner {
-        let pb = indicatif::ProgressBar::new_spinner();
-        pb.enable_steady_tick(std::time::Duration::from_millis(120));
-        pb.set_message("reading the study");
-        *SPINNER.lock().unwrap_or_else(|e| e.into_inner()) = Some(pb);
-        Spinner
-    }
-}
-
-impl Drop for Spinner {
-    fn drop(&mut self) {
-        if let Some(pb) = SPINNER.lock().unwrap_or_else(|e| e.into_inner()).take() {
-            pb.finish_and_clear();
-        }
-    }
-}
-
-impl Phases {
-    pub fn new() -> Self {
-        Phases {
-            on: std::env::var_os("NICHEGRAPH_TIMINGS").is_some_and(|v| v == "1"),
-            last: Instant::now(),
-        }
-    }
-
-    pub fn done(&mut self, phase: &str) {
-        let next = match phase {
-            "hash" => Some("reading the study"),
-            "load" => Some("building the supply graph"),
-            "graph" => Some("searching for needs and niches"),
-            "analysis" => Some("rendering the reports and charts"),
-            "render" => Some("writing the output folder"),
-            _ => None,
-        };
-        if let (Some(next), Some(pb)) = (next, &*SPINNER.lock().unwrap_or_else(|e| e.into_inner()))
-        {
-            pb.set_message(next);
-        }
-        if self.on {
-            eprintln!(
-                "timing: {phase:<10} {:>8.3} s",
-                self.last.elapsed().as_secs_f64()
-            );
-        }
-        self.last = Instant::now();
-    }
-}
-
-impl Default for Phases {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 
 /// Loads, analyses and renders one study.
@@ -283,7 +218,7 @@ pub fn whatif(
     } else if moved.inputs_like.is_none() {
         notes.push(format!(
             "the supplier's own inputs are not modelled; --inputs-like ID gives it the purchases of participant ID, scaled to the moved {}",
-            report::human::rub(moved.moved_rub, Lang::En)
+            human::rub(moved.moved_rub, Lang::En)
         ));
     }
     Ok(WhatIfOutcome {

@@ -36,7 +36,7 @@ fn report_error(e: &Error) {
 
 /// «3 participants», «1 participant», «12,000 flows»: counts in messages, for people.
 fn n(count: usize, one: &'static str, many: &'static str) -> String {
-    nichegraph::report::human::count(count as u64, ["", "", ""], one, many, Lang::En)
+    nichegraph::human::count(count as u64, ["", "", ""], one, many, Lang::En)
 }
 
 /// Where a rerun put the what-if scenarios of the results it replaced.
@@ -116,7 +116,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             eprintln!(
                 "{}: moved {} to {} -> {}",
                 o.moved.product,
-                nichegraph::report::human::rub(o.moved.moved_rub, Lang::En),
+                nichegraph::human::rub(o.moved.moved_rub, Lang::En),
                 o.moved.supplier,
                 o.folder.display()
             );

@@ -53,7 +53,7 @@ fn product_ranges(flows: &[Flow]) -> Vec<(usize, std::ops::Range<usize>)> {
 
 /// Everything SPEC defines for one study. Fails only when import content cannot be computed.
 pub fn analyze(study: &Study, graph: &SupplyGraph) -> Result<Analysis, crate::error::Error> {
-    let mut phases = crate::Phases::new();
+    let mut phases = crate::progress::Phases::new();
     let totals = super::Totals::of(study);
     phases.done("  totals");
     let leontief = super::import_content::Leontief::new(study, &totals);

@@ -484,7 +484,7 @@ fn status_text(s: Status, lang: Lang) -> &'static str {
 
 /// `batch.md`: one row per study, in the language of `--lang`, niches named by product.
 fn render_md(o: &Outcome, lang: Lang) -> String {
-    use crate::report::{human, labels};
+    use crate::{human, report::labels};
     use std::fmt::Write;
     let mut s = String::from(tr(
         lang,
@@ -566,7 +566,7 @@ fn render_md(o: &Outcome, lang: Lang) -> String {
 
 /// `changes.md`: what changed since each study's previous run, in words and names.
 fn render_changes_md(all: &[&changes::StudyChanges], lang: Lang) -> String {
-    use crate::report::{human, labels};
+    use crate::{human, report::labels};
     use changes::Change::*;
     use std::fmt::Write;
     let mut s = String::from(tr(

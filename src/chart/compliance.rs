@@ -10,7 +10,7 @@ use super::Chart;
 use crate::analysis::compliance::Criterion;
 use crate::analysis::{Analysis, Status};
 use crate::error::Result;
-use crate::report::human::{pct, Lang};
+use crate::human::{pct, Lang};
 use crate::study::Role;
 use serde_json::Value;
 

@@ -6,7 +6,7 @@ use super::kit::{self, header, legend, note, tr, Scale, Swatch, INK, M, SKY, VER
 use super::Chart;
 use crate::analysis::{Analysis, ImportContent};
 use crate::error::Result;
-use crate::report::human::{pct1, Lang};
+use crate::human::{pct1, Lang};
 use crate::study::Role;
 use std::collections::BTreeMap;
 

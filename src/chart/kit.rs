@@ -1,7 +1,7 @@
 //! Shared pieces of the charts: the Okabe–Ito palette, header, legend, axes, scales, hatching.
 
 use super::canvas::{text_width, wrap, Align, Canvas, Pt, Rgb};
-use crate::report::human::{roman, sig3, Lang};
+use crate::human::{roman, sig3, Lang};
 
 // Okabe–Ito, safe for the common forms of colour blindness.
 pub const ORANGE: Rgb = Rgb(230, 159, 0);

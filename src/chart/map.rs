@@ -13,7 +13,7 @@ use super::layout::{self, Flow, Kind, Node};
 use super::Chart;
 use crate::analysis::Analysis;
 use crate::error::Result;
-use crate::report::human::{country, qty_per_year, rub, Lang};
+use crate::human::{country, qty_per_year, rub, Lang};
 use std::collections::BTreeMap;
 
 const MAP_W: f64 = 1600.0;

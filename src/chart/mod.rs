@@ -20,7 +20,7 @@ mod tests;
 
 use crate::analysis::Analysis;
 use crate::error::{Error, Result};
-use crate::report::Lang;
+use crate::human::Lang;
 use plotters::style::FontStyle;
 use std::sync::OnceLock;
 

@@ -9,7 +9,7 @@ use super::kit::{
 use super::Chart;
 use crate::analysis::{Analysis, Flag, Need};
 use crate::error::Result;
-use crate::report::human::{rub, Lang};
+use crate::human::{rub, Lang};
 
 /// At most this many niches, the first by rank.
 const MAX_ROWS: usize = 20;

@@ -10,7 +10,7 @@ use super::Chart;
 use crate::analysis::outlook::ProductOutlook;
 use crate::analysis::{Analysis, Niche};
 use crate::error::Result;
-use crate::report::human::{rub, Lang};
+use crate::human::{rub, Lang};
 
 /// Panels shown: the first niches by rank.
 const MAX_PANELS: usize = 6;

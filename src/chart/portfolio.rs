@@ -9,7 +9,7 @@ use super::kit::{
 use super::Chart;
 use crate::analysis::portfolio::Portfolio;
 use crate::error::Result;
-use crate::report::human::{rub, Lang};
+use crate::human::{rub, Lang};
 use std::collections::BTreeMap;
 
 /// At most this many shared niches, the largest first.

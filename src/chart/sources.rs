@@ -11,7 +11,7 @@ use super::kit::{
 use super::Chart;
 use crate::analysis::{Analysis, Need};
 use crate::error::Result;
-use crate::report::human::{pct, rub, Lang};
+use crate::human::{pct, rub, Lang};
 
 /// At most this many products; the rest are named in a note.
 const MAX_ROWS: usize = 12;

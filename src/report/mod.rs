@@ -3,7 +3,7 @@
 pub mod columns;
 pub mod csv;
 pub mod html;
-pub mod human;
+pub use crate::human;
 pub mod investment;
 pub mod json;
 pub mod labels;

@@ -167,7 +167,7 @@ pub(super) fn read_csv(
     let has_year = positions[6] != usize::MAX;
     let data = &body[data_start.min(body.len())..];
 
-    let mut phases = crate::Phases::new();
+    let mut phases = crate::progress::Phases::new();
     let origins = Interner::default();
     let supplier_names = Interner::default();
     let parsed: Option<Vec<Chunk>> = chunks(data)
@@ -210,7 +210,7 @@ fn finish(
     (origins, supplier_names): (Interner, Interner),
     detected: Detected,
 ) -> Option<FastFlows> {
-    let mut phases = crate::Phases::new();
+    let mut phases = crate::progress::Phases::new();
     // The year: the study's, which must be present, or else the latest present.
     let years: BTreeSet<i64> = parsed
         .iter()

@@ -283,7 +283,7 @@ fn load_folder(dir: &Path, opts: DialectOptions, used_fast: Option<&mut bool>) -
     let mut it = read.into_iter();
     let mut next = || it.next().flatten();
     let tables = [next(), next(), next(), next(), next()];
-    crate::Phases::new().done("  read");
+    crate::progress::Phases::new().done("  read");
     if let Some(u) = used_fast {
         *u = fast_flows.is_some();
     }

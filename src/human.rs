@@ -1,5 +1,6 @@
 //! Numbers and words for people: «6,9 млрд руб.», «20 тыс. шт./год», «92 %».
-//! Machine outputs never use this; it is for report.md (and later HTML and charts).
+//! Machine outputs never use this; the reports, the charts and the messages of the command
+//! line do, so it sits below both report and chart.
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
