@@ -1,6 +1,7 @@
 //! `report.md`: the niche report in the style of the association's analysis of
 //! «Композиты без границ»: the chain by stage, the key production problems, one block per niche.
 
+pub(crate) use super::escape::esc;
 use super::human::{self, country, pct, qty, qty_per_year, roman, rub, Lang};
 use crate::analysis::{Analysis, Flag, InvestmentBasis, Need};
 use std::fmt::Write;
@@ -171,22 +172,6 @@ const EN: Words = Words {
     per: "per",
     of_demand: "of demand",
 };
-
-/// Escapes text from the data so that Markdown shows it as written.
-pub(crate) fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' => {
-                out.push('\\');
-                out.push(ch);
-            }
-            '\n' | '\r' => out.push(' '),
-            _ => out.push(ch),
-        }
-    }
-    out
-}
 
 fn num(x: f64, lang: Lang) -> String {
     let s = format!("{}", x + 0.0);

@@ -2,6 +2,7 @@
 
 pub mod columns;
 pub mod csv;
+mod escape;
 pub mod html;
 pub use crate::human;
 pub mod investment;

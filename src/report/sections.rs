@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 fn esc(s: &str) -> String {
-    super::markdown::esc(s)
+    super::escape::esc(s)
 }
 
 pub(super) fn status_word(s: Status, lang: Lang) -> &'static str {
