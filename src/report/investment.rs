@@ -54,7 +54,10 @@ fn criteria_with(a: &Analysis, status: Status, lang: Lang) -> String {
         .criteria
         .iter()
         .filter(|c| c.status == status)
-        .map(|c| format!("{open}{}{close}", super::labels::criterion(c.id, lang)))
+        .map(|c| {
+            let name = super::labels::criterion_with(c.id, &a.compliance.thresholds, lang);
+            format!("{open}{name}{close}")
+        })
         .collect::<Vec<_>>()
         .join("; ")
 }

@@ -12,7 +12,7 @@ use super::html::{escape, md_to_html};
 use super::human::{pct, qty_per_year, rub, Lang};
 use super::investment::{amount_text, eligibility_text, payback_text, support_text};
 use super::markdown::{esc, niche_text};
-use crate::analysis::{Analysis, Niche};
+use crate::analysis::{Analysis, Eligibility, Niche};
 use std::fmt::Write;
 
 /// The file name of a niche's proposal, relative to the study's output folder. Product ids are
@@ -250,8 +250,16 @@ pub fn render(a: &Analysis, n: &Niche, lang: Lang) -> Vec<u8> {
     );
     let support = match n.support.potential() {
         Some(s) => format!(
-            "<div class=\"figure\">{}</div><p>{}</p><p class=\"note\">{}</p>",
+            "<div class=\"figure\">{}{}</div><p>{}</p><p class=\"note\">{}</p>",
             escape(&rub(s.amount_rub, lang)),
+            // The headline must not read as money the cluster can get today.
+            match (s.eligibility, lang) {
+                (Eligibility::Eligible, _) => "",
+                (Eligibility::Unconfirmed, Lang::Ru) => " <small>(не подтверждено)</small>",
+                (Eligibility::Unconfirmed, Lang::En) => " <small>(unconfirmed)</small>",
+                (Eligibility::NotEligible, Lang::Ru) => " <small>(пока недоступно)</small>",
+                (Eligibility::NotEligible, Lang::En) => " <small>(not available yet)</small>",
+            },
             inline(&amount_text(a, s, lang)),
             inline(&capitalise(&eligibility_text(a, s, lang)))
         ),

@@ -230,6 +230,11 @@ fn growth(g: f64, lang: Lang) -> String {
     }
 }
 
+/// «3 года», «5 лет», «1 year».
+fn years_count(n: usize, lang: Lang) -> String {
+    super::human::count(n as u64, ["год", "года", "лет"], "year", "years", lang)
+}
+
 /// The analyst's sentence about one product's outlook: where the trend goes, and what the
 /// plans add by their latest year.
 pub fn outlook_sentence(
@@ -243,8 +248,8 @@ pub fn outlook_sentence(
             let g = t.trend.demand_growth;
             parts.push(if pct(g.abs(), lang) == pct(0.0, lang) {
                 format!(
-                    "спрос почти не меняется (за {} лет истории)",
-                    t.trend.trend_years
+                    "спрос почти не меняется (за {} истории)",
+                    years_count(t.trend.trend_years, lang)
                 )
             } else if g > 0.0 {
                 format!("спрос растёт в среднем на {} в год", pct(g, lang))
@@ -256,8 +261,8 @@ pub fn outlook_sentence(
             let g = t.trend.demand_growth;
             parts.push(if pct(g.abs(), lang) == pct(0.0, lang) {
                 format!(
-                    "demand is about flat (over {} years of history)",
-                    t.trend.trend_years
+                    "demand is about flat (over {} of history)",
+                    years_count(t.trend.trend_years, lang)
                 )
             } else if g > 0.0 {
                 format!("demand grows by {} a year on average", pct(g, lang))
@@ -325,15 +330,15 @@ pub fn outlook(o: &mut String, a: &Analysis, lang: Lang) {
     };
     let method = if ru {
         format!(
-            "Существующий спрос продлён по тренду: логарифмически-линейная регрессия спроса по годам истории{} и прогноз на {} лет; полоса — плюс-минус одна стандартная ошибка темпа роста. Потенциальный спрос — по заявленным планам выпуска участников: изменение выпуска передаётся поставщикам по всей цепочке (модель Леонтьева), закупки каждого участника растут вместе с его выпуском.",
+            "Существующий спрос продлён по тренду: логарифмически-линейная регрессия спроса по годам истории{} и прогноз на {}; полоса — плюс-минус одна стандартная ошибка темпа роста. Потенциальный спрос — по заявленным планам выпуска участников: изменение выпуска передаётся поставщикам по всей цепочке (модель Леонтьева), закупки каждого участника растут вместе с его выпуском.",
             if span.is_empty() { String::new() } else { format!(" ({span})") },
-            ol.horizon
+            years_count(ol.horizon as usize, lang)
         )
     } else {
         format!(
-            "Existing demand is carried forward along its trend: a log-linear regression of demand over the history years{} and a projection over {} years; the band is plus or minus one standard error of the growth rate. Potential demand follows the participants' declared output plans: each change of output passes to the suppliers along the whole chain (the Leontief model), and every participant's purchases grow with its output.",
+            "Existing demand is carried forward along its trend: a log-linear regression of demand over the history years{} and a projection over {}; the band is plus or minus one standard error of the growth rate. Potential demand follows the participants' declared output plans: each change of output passes to the suppliers along the whole chain (the Leontief model), and every participant's purchases grow with its output.",
             if span.is_empty() { String::new() } else { format!(" ({span})") },
-            ol.horizon
+            years_count(ol.horizon as usize, lang)
         )
     };
     let _ = writeln!(o, "{method}\n");
@@ -426,18 +431,24 @@ pub fn outlook(o: &mut String, a: &Analysis, lang: Lang) {
                 "\n{}",
                 match lang {
                     Lang::Ru => format!(
-                        "Темп роста {} в год (от {} до {}), по {} годам истории.",
+                        "Темп роста {} в год (от {} до {}), по {} истории.",
                         growth(t.trend.demand_growth, lang),
                         growth(t.trend.growth_low, lang),
                         growth(t.trend.growth_high, lang),
-                        t.trend.trend_years
+                        super::human::count(
+                            t.trend.trend_years as u64,
+                            ["году", "годам", "годам"],
+                            "year",
+                            "years",
+                            lang
+                        )
                     ),
                     Lang::En => format!(
-                        "Growth {} a year ({} to {}), from {} years of history.",
+                        "Growth {} a year ({} to {}), from {} of history.",
                         growth(t.trend.demand_growth, lang),
                         growth(t.trend.growth_low, lang),
                         growth(t.trend.growth_high, lang),
-                        t.trend.trend_years
+                        years_count(t.trend.trend_years, lang)
                     ),
                 }
             );
