@@ -228,14 +228,25 @@ fn panel(c: &mut Canvas, n: &Niche, (x0, y0, x1, y1): (f64, f64, f64, f64), lang
         );
     }
     if let Some(p) = o.last_plan() {
-        let pt = at((p.year.unwrap_or(last), p.demand_rub));
+        let year = p.year.unwrap_or(last);
+        let pt = at((year, p.demand_rub));
+        // Above the diamond when the plan is above the trend that year, else below it, centred,
+        // so the label crosses neither the trend line nor the previous plan's diamond.
+        let trend_here = o.trend.as_ref().and_then(|t| {
+            t.projection
+                .iter()
+                .find(|r| r.year == Some(year))
+                .map(|r| r.demand_rub)
+        });
+        let above = trend_here.is_none_or(|v| p.demand_rub >= v);
+        let dy = if above { -14.0 } else { 22.0 };
         c.text(
             &rub(p.demand_rub, lang),
-            (pt.0 - 10.0, pt.1 + 16.0),
+            (pt.0, pt.1 + dy),
             12.5,
             false,
             VERMILLION,
-            Align::Right,
+            Align::Center,
         );
     }
 }
