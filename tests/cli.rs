@@ -206,7 +206,10 @@ fn format_parquet_writes_the_three_tables_and_is_on_by_default() {
     for f in ["needs.parquet", "niches.parquet", "import_content.parquet"] {
         let bytes = &all_files[f];
         // A Parquet file begins and ends with its magic number.
-        assert!(bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1"), "{f}");
+        assert!(
+            bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1"),
+            "{f}"
+        );
         let alone = std::fs::read(only.path().join("composites-without-borders").join(f)).unwrap();
         assert_eq!(bytes, &alone, "{f} depends on the other formats");
     }

@@ -17,9 +17,12 @@ use crate::analysis::Analysis;
 use crate::error::Result;
 pub use human::Lang;
 
+/// A table of one analysis: its file stem and how its frame is built.
+pub type Table = (&'static str, fn(&Analysis) -> columns::Frame);
+
 /// The analysis tables written both as CSV and as Parquet, by file stem, in output order: a
 /// new table is one line here.
-const TABLES: [(&str, fn(&Analysis) -> columns::Frame); 3] = [
+pub const TABLES: [Table; 3] = [
     ("needs", columns::needs),
     ("niches", columns::niches),
     ("import_content", columns::import_content),
@@ -110,7 +113,10 @@ fn tables(a: &Analysis, lang: Lang, formats: &[Format]) -> Result<crate::output:
     let has = |f: Format| formats.contains(&f);
     let mut files = Vec::new();
     let frames: Vec<(&str, columns::Frame)> = if has(Format::Csv) || has(Format::Parquet) {
-        TABLES.iter().map(|(stem, build)| (*stem, build(a))).collect()
+        TABLES
+            .iter()
+            .map(|(stem, build)| (*stem, build(a)))
+            .collect()
     } else {
         Vec::new()
     };

@@ -83,8 +83,8 @@ pub fn frame(f: &Frame) -> Result<Vec<u8>> {
         .set_compression(Compression::SNAPPY)
         .build();
     let mut buf = Vec::new();
-    let mut w = SerializedFileWriter::new(&mut buf, Arc::new(schema), Arc::new(props))
-        .map_err(err)?;
+    let mut w =
+        SerializedFileWriter::new(&mut buf, Arc::new(schema), Arc::new(props)).map_err(err)?;
     if !f.rows.is_empty() {
         let mut group = w.next_row_group().map_err(err)?;
         let mut i = 0;
@@ -120,12 +120,7 @@ pub fn frame(f: &Frame) -> Result<Vec<u8>> {
                     })?;
                     col.typed::<BoolType>().write_batch(&v, Some(&d), None)
                 }
-                Kind::Rub
-                | Kind::Price
-                | Kind::Share
-                | Kind::Premium
-                | Kind::Qty
-                | Kind::Years => {
+                Kind::Rub | Kind::Price | Kind::Share | Kind::Premium | Kind::Qty | Kind::Years => {
                     let (v, d) = split(m, cells, |c| match c {
                         // As in the CSV, never -0.
                         Cell::Num(x) => Some(Some(*x + 0.0)),
@@ -149,7 +144,6 @@ pub fn frame(f: &Frame) -> Result<Vec<u8>> {
 mod tests {
     use super::*;
     use crate::analysis::Analysis;
-    use crate::report::columns;
     use parquet::basic::ConvertedType;
     use parquet::file::reader::{FileReader, SerializedFileReader};
     use parquet::record::Field;
@@ -195,7 +189,10 @@ mod tests {
         for (i, m) in f.columns.iter().enumerate() {
             let c = schema.column(i);
             assert_eq!(c.name(), m.name);
-            assert_eq!(c.self_type().get_basic_info().repetition(), Repetition::OPTIONAL);
+            assert_eq!(
+                c.self_type().get_basic_info().repetition(),
+                Repetition::OPTIONAL
+            );
             let (t, logical) = physical(m.kind);
             assert_eq!(c.physical_type(), t, "{}", m.name);
             assert_eq!(c.logical_type_ref(), logical.as_ref(), "{}", m.name);
@@ -232,11 +229,9 @@ mod tests {
     fn each_table_reads_back_as_its_csv_frame() {
         let a = sample();
         let mut null_kinds = Vec::new();
-        for (stem, build) in [
-            ("needs", columns::needs as fn(&Analysis) -> Frame),
-            ("niches", columns::niches),
-            ("import_content", columns::import_content),
-        ] {
+        let stems: Vec<&str> = crate::report::TABLES.iter().map(|t| t.0).collect();
+        assert_eq!(stems, ["needs", "niches", "import_content"]);
+        for (stem, build) in crate::report::TABLES {
             let f = build(&a);
             assert!(!f.rows.is_empty(), "{stem}");
             let bytes = frame(&f).unwrap();
@@ -246,7 +241,9 @@ mod tests {
         }
         // The sample leaves some texts empty (flags of an unflagged need): nulls are exercised
         // here; the frame below has them in every kind.
-        assert!(null_kinds.iter().any(|k| matches!(k, Kind::Text | Kind::Code)));
+        assert!(null_kinds
+            .iter()
+            .any(|k| matches!(k, Kind::Text | Kind::Code)));
     }
 
     static METAS: [Meta; 4] = [
