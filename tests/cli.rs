@@ -168,6 +168,7 @@ fn outputs_are_identical_across_threads_and_reruns() {
         let mut fa = files(a.path());
         let mut fb = files(b.path());
         assert!(fa.keys().any(|k| k.ends_with("needs.csv")));
+        assert!(fa.keys().any(|k| k.ends_with("niches.parquet")));
         fa.retain(|k, _| !k.ends_with("run.json"));
         fb.retain(|k, _| !k.ends_with("run.json"));
         assert_eq!(fa, fb, "{name}: thread count changed the outputs");
@@ -176,6 +177,58 @@ fn outputs_are_identical_across_threads_and_reruns() {
         again.retain(|k, _| !k.ends_with("run.json"));
         assert_eq!(fa, again, "{name}: a rerun changed the outputs");
     }
+}
+
+#[test]
+fn format_parquet_writes_the_tables_and_is_on_by_default() {
+    let study = sample("composites-without-borders");
+    let names = |dir: &Path| -> Vec<String> {
+        files(&dir.join("composites-without-borders"))
+            .into_keys()
+            .filter(|k| k != "run.json")
+            .collect()
+    };
+    let only = tempfile::tempdir().unwrap();
+    analyze(&study, only.path(), &["--format", "parquet"], "2");
+    assert_eq!(
+        names(only.path()),
+        [
+            "demand_outlook.parquet",
+            "import_content.parquet",
+            "needs.parquet",
+            "niches.parquet",
+            "support.parquet"
+        ]
+    );
+    let run: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(only.path().join("composites-without-borders/run.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(run["options"]["format"], serde_json::json!(["parquet"]));
+
+    let all = tempfile::tempdir().unwrap();
+    analyze(&study, all.path(), &[], "2");
+    let all_files = files(&all.path().join("composites-without-borders"));
+    for f in [
+        "needs.parquet",
+        "niches.parquet",
+        "support.parquet",
+        "demand_outlook.parquet",
+        "import_content.parquet",
+    ] {
+        let bytes = &all_files[f];
+        // A Parquet file begins and ends with its magic number.
+        assert!(
+            bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1"),
+            "{f}"
+        );
+        let alone = std::fs::read(only.path().join("composites-without-borders").join(f)).unwrap();
+        assert_eq!(bytes, &alone, "{f} depends on the other formats");
+    }
+
+    let csv = tempfile::tempdir().unwrap();
+    analyze(&study, csv.path(), &["--format", "csv"], "2");
+    assert!(!names(csv.path()).iter().any(|k| k.ends_with(".parquet")));
 }
 
 #[test]

@@ -1133,7 +1133,7 @@ pub fn doc() -> String {
             metas: |n| &column(NEED_COLUMNS, n).meta,
         },
         Documented {
-            files: "support.csv",
+            files: "support.csv, support.parquet",
             names: &SUPPORT,
             metas: |n| &column(SUPPORT_COLUMNS, n).meta,
         },
@@ -1143,7 +1143,7 @@ pub fn doc() -> String {
             metas: |n| &column(IMPORT_CONTENT_COLUMNS, n).meta,
         },
         Documented {
-            files: "demand_outlook.csv",
+            files: "demand_outlook.csv, demand_outlook.parquet",
             names: &DEMAND_OUTLOOK,
             metas: |n| &column(OUTLOOK_COLUMNS, n).meta,
         },

@@ -9,6 +9,7 @@ pub mod investment;
 pub mod json;
 pub mod labels;
 pub mod markdown;
+pub mod parquet;
 pub mod portfolio;
 pub mod proposal;
 mod sections;
@@ -18,6 +19,19 @@ pub mod xlsx;
 use crate::analysis::Analysis;
 use crate::error::Result;
 pub use human::Lang;
+
+/// A table of one analysis: its file stem and how its frame is built.
+pub type Table = (&'static str, fn(&Analysis) -> columns::Frame);
+
+/// The analysis tables written both as CSV and as Parquet, by file stem, in output order: a
+/// new table is one line here.
+pub const TABLES: [Table; 5] = [
+    ("needs", columns::needs),
+    ("niches", columns::niches),
+    ("support", columns::support),
+    ("demand_outlook", columns::demand_outlook),
+    ("import_content", columns::import_content),
+];
 
 /// The data files of one analysis (no report), by file name.
 pub fn render_data(a: &Analysis) -> Result<crate::output::Files> {
@@ -48,16 +62,19 @@ pub enum Format {
     Charts,
     /// needs.xlsx, niches.xlsx
     Xlsx,
+    /// needs.parquet, niches.parquet, import_content.parquet (for notebooks)
+    Parquet,
 }
 
 impl Format {
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 7] = [
         Format::Csv,
         Format::Json,
         Format::Md,
         Format::Html,
         Format::Charts,
         Format::Xlsx,
+        Format::Parquet,
     ];
 }
 
@@ -104,12 +121,18 @@ pub fn render(a: &Analysis, lang: Lang, formats: &[Format]) -> Result<crate::out
 fn tables(a: &Analysis, lang: Lang, formats: &[Format]) -> Result<crate::output::Files> {
     let has = |f: Format| formats.contains(&f);
     let mut files = Vec::new();
+    let frames: Vec<(&str, columns::Frame)> = if has(Format::Csv) || has(Format::Parquet) {
+        TABLES
+            .iter()
+            .map(|(stem, build)| (*stem, build(a)))
+            .collect()
+    } else {
+        Vec::new()
+    };
     if has(Format::Csv) {
-        files.push(("needs.csv".to_string(), csv::needs(a)?));
-        files.push(("niches.csv".to_string(), csv::niches(a)?));
-        files.push(("support.csv".to_string(), csv::support(a)?));
-        files.push(("demand_outlook.csv".to_string(), csv::demand_outlook(a)?));
-        files.push(("import_content.csv".to_string(), csv::import_content(a)?));
+        for (stem, f) in &frames {
+            files.push((format!("{stem}.csv"), csv::frame(f)?));
+        }
     }
     if has(Format::Json) {
         files.push(("niches.json".to_string(), json::niches(a)?));
@@ -118,6 +141,11 @@ fn tables(a: &Analysis, lang: Lang, formats: &[Format]) -> Result<crate::output:
     if has(Format::Xlsx) {
         files.push(("needs.xlsx".to_string(), xlsx::needs(a, lang)?));
         files.push(("niches.xlsx".to_string(), xlsx::niches(a, lang)?));
+    }
+    if has(Format::Parquet) {
+        for (stem, f) in &frames {
+            files.push((format!("{stem}.parquet"), parquet::frame(f)?));
+        }
     }
     if has(Format::Md) {
         files.push(("report.md".to_string(), markdown::render(a, lang)));
