@@ -43,8 +43,9 @@ def product_keys(study_dir: str) -> dict[str, str]:
 def member(study_dir: str) -> dict:
     with open(os.path.join(study_dir, "study.toml"), "rb") as fh:
         toml = tomllib.load(fh)
-    _, niches = ref.analyze(study_dir)
-    _, _, _, participants, _, flows, _ = ref.load_study(study_dir)
+    niches = ref.analyze(study_dir)[1]
+    loaded = ref.load_study(study_dir)
+    participants, flows = loaded[3], loaded[5]
     keys = product_keys(study_dir)
     # Suppliers per key: the flows of the selected year whose supplier is a participant.
     groups: dict[tuple[str, str, str], list[float]] = {}

@@ -224,16 +224,7 @@ mod tests {
 
     #[test]
     fn every_known_criterion_has_a_name() {
-        for id in [
-            "industrial_count",
-            "final_producer",
-            "education",
-            "infrastructure_objects",
-            "governance",
-            "hp_jobs",
-            "supplier_share_each",
-            "cooperation",
-        ] {
+        for id in crate::analysis::compliance::CRITERIA {
             for lang in [Lang::Ru, Lang::En] {
                 assert_ne!(criterion(id, lang), criterion("nope", lang), "{id}");
             }
