@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import math
 import os
+import re
 import sys
 import tomllib
 from decimal import Decimal
@@ -164,6 +165,54 @@ def integer(s: str | None) -> int | None:
 
 # ---------------------------------------------------------------- model
 
+def _iso_table():
+    """ISO 3166 codes and names from the committed table src/study/iso3166.tsv (data, not code):
+    the documented rule of issue 16 is that an origin naming an ISO country, in any case or by
+    its English or Russian name, is that country's alpha-2 code."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    path = os.path.join(here, "..", "src", "study", "iso3166.tsv")
+    codes, names = set(), {}
+
+    def key(t):
+        t = t.lower().replace("ё", "е")
+        return " ".join(w for w in re.split(r"[^\w]|_", t) if w)
+
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or not line.strip():
+                continue
+            f = line.rstrip("\n").split("\t")
+            if len(f) != 6:
+                continue
+            a2, a3, en, other_en, ru, other_ru = f
+            codes.add(a2)
+            for n in [a3, en, ru, *other_en.split("|"), *other_ru.split("|")]:
+                if n:
+                    names.setdefault(key(n), a2)
+    for a2, ru, en in [("US", "США", "USA"), ("GB", "Великобритания", "United Kingdom"),
+                       ("AE", "ОАЭ", "UAE")]:
+        names.setdefault(key(ru), a2)
+        names.setdefault(key(en), a2)
+    return codes, names, key
+
+
+_ISO = None
+
+
+def canonical_supplier(s: str) -> str:
+    """`import:cn` and `import:China` are `import:CN`; anything else stays as written."""
+    global _ISO
+    if not s.startswith("import:"):
+        return s
+    if _ISO is None:
+        _ISO = _iso_table()
+    codes, names, key = _ISO
+    o = s[len("import:"):]
+    if len(o) == 2 and o.isascii() and o.upper() in codes:
+        return "import:" + o.upper()
+    return "import:" + names.get(key(o), o)
+
+
 def supplier_key(s: str):
     """Participants (by id) first, then imports by origin, then domestic."""
     if s == "domestic":
@@ -231,7 +280,7 @@ def load_study(study_dir: str):
         if r["supplier"] == r["consumer"]:
             raise StudyError("flow supplier is its own consumer")
         flows.append({
-            "supplier": r["supplier"],
+            "supplier": canonical_supplier(r["supplier"]),
             "supplier_name": r.get("supplier_name"),
             "consumer": r["consumer"],
             "product": r["product"],
