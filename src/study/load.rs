@@ -890,6 +890,9 @@ fn aggregate(rows: &[FlowRow], year: Option<i64>) -> Vec<Flow> {
         .collect()
 }
 
+/// How far past the selected year a plan may go.
+const PLAN_YEARS_AHEAD: i64 = 100;
+
 /// plans.csv (SPEC v2 "Demand outlook"). `selected` is the selected year when it is known
 /// (`Some(None)`: the study has none); the year checks need it. Sorted by (year, participant).
 fn plans(
@@ -920,10 +923,15 @@ fn plans(
             i
         });
         let year = match selected.flatten() {
+            // At most a century ahead: each distinct plan year is one pass over the flows and
+            // one solve, so an unbounded number of years would make the run quadratic.
             Some(y) => c.integer(
                 t.cell(row, 1),
-                &format!("a year after the selected year {y}"),
-                |v| v > y,
+                &format!(
+                    "a year after the selected year {y}, at most {}",
+                    y.saturating_add(PLAN_YEARS_AHEAD)
+                ),
+                |v| v > y && v <= y.saturating_add(PLAN_YEARS_AHEAD),
             ),
             None => c.integer(t.cell(row, 1), "an integer year", |_| true),
         };
