@@ -253,9 +253,13 @@ pub fn outlook(
     let products = needs
         .iter()
         .map(|n| {
-            let p = study
-                .product_index(&n.product)
-                .expect("a need is a product of the study");
+            // A need is always a product of the study; a miss is a bug, reported, not a panic.
+            let p = study.product_index(&n.product).ok_or_else(|| {
+                Error::Other(format!(
+                    "internal error: the need {} is not a product of the study",
+                    n.product
+                ))
+            })?;
             let sums = sums_of(&study.history.sums, p);
             let current = OutlookRow {
                 year: y,
@@ -306,13 +310,13 @@ pub fn outlook(
                     }
                 })
                 .collect();
-            ProductOutlook {
+            Ok(ProductOutlook {
                 history,
                 trend,
                 plans,
-            }
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>, Error>>()?;
     let outlook = Outlook {
         horizon,
         history_years: study.history.years.clone(),

@@ -534,19 +534,16 @@ pub(super) fn history(
     });
     let mut sums: Vec<YearSums> = Vec::new();
     for r in &rows {
-        let s = match sums.last_mut() {
-            Some(s) if s.product == r.product as usize && s.year == r.year => s,
-            _ => {
-                sums.push(YearSums {
-                    product: r.product as usize,
-                    year: r.year,
-                    demand_qty: 0.0,
-                    demand_rub: 0.0,
-                    import_rub: 0.0,
-                });
-                sums.last_mut().expect("just pushed")
-            }
-        };
+        if !matches!(sums.last(), Some(s) if s.product == r.product as usize && s.year == r.year) {
+            sums.push(YearSums {
+                product: r.product as usize,
+                year: r.year,
+                demand_qty: 0.0,
+                demand_rub: 0.0,
+                import_rub: 0.0,
+            });
+        }
+        let Some(s) = sums.last_mut() else { continue };
         s.demand_qty += r.quantity;
         s.demand_rub += r.value;
         if r.import {
