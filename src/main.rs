@@ -190,6 +190,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             flows,
             seed,
             parquet,
+            dataset,
             id,
             years,
             plans,
@@ -200,6 +201,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 flows,
                 seed,
                 parquet,
+                dataset,
                 years,
                 plans,
             };

@@ -8,6 +8,7 @@ pub mod countries;
 pub mod dialect;
 mod fast;
 mod load;
+pub mod dataset;
 mod parquet;
 pub mod table;
 #[cfg(test)]
