@@ -5,28 +5,9 @@
 //! blank lines out of the records while counting them, and lets us see ragged rows.
 
 use super::dialect::{self, Detected, DialectOptions};
+use super::schema::Column;
 use crate::error::Problem;
 use std::path::Path;
-
-/// A column the table accepts.
-pub struct Column {
-    pub name: &'static str,
-    pub required: bool,
-}
-
-pub const fn req(name: &'static str) -> Column {
-    Column {
-        name,
-        required: true,
-    }
-}
-
-pub const fn opt(name: &'static str) -> Column {
-    Column {
-        name,
-        required: false,
-    }
-}
 
 pub struct Row {
     pub line: u64,
@@ -600,10 +581,11 @@ impl Cells<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::study::schema::{required, Kind};
 
     fn read(csv: &str) -> (Option<f64>, Vec<Problem>) {
         let mut problems = Vec::new();
-        let cols = [req("quantity")];
+        let cols = [required("quantity", Kind::Qty, "")];
         let (t, _) = Table::parse(
             csv.as_bytes(),
             "f.csv",
@@ -634,7 +616,7 @@ mod tests {
             1,
             vec!["quantity".into()],
             vec![(2, vec!["11,000".into()])],
-            &[req("quantity")],
+            &[required("quantity", Kind::Qty, "")],
             &mut problems,
             column_letter,
         )
