@@ -220,3 +220,38 @@ fn spellings_and_repeated_rows_go_to_the_exact_loader() {
         );
     }
 }
+
+/// A hive-partitioned dataset (`generate --dataset`): the fast path and the exact loader agree
+/// on it, and it gives the flows and history of the same rows written as one flows.csv.
+#[test]
+fn a_dataset_reads_as_its_rows_in_one_csv() {
+    for seed in [3u64, 8] {
+        let tmp = tempfile::tempdir().unwrap();
+        let params = |dataset| Params {
+            participants: 40 + seed as usize,
+            flows: 1500,
+            seed,
+            parquet: false,
+            dataset,
+            id: "t".into(),
+            years: 5,
+            plans: 4,
+        };
+        let (csv_dir, ds_dir) = (tmp.path().join("csv"), tmp.path().join("ds"));
+        generate(&csv_dir, &params(false)).unwrap();
+        generate(&ds_dir, &params(true)).unwrap();
+        assert!(ds_dir.join("flows/year=2018/part-0.parquet").is_file());
+        assert!(!ds_dir.join("flows.csv").exists());
+        same(&ds_dir, &format!("seed {seed}, dataset"));
+        let opts = DialectOptions::default();
+        let (a, b) = (
+            load_with(&csv_dir, opts).unwrap(),
+            load_with(&ds_dir, opts).unwrap(),
+        );
+        assert_eq!(
+            format!("{:?}\n{:?}\n{:?}", a.flows, a.history, a.years_present),
+            format!("{:?}\n{:?}\n{:?}", b.flows, b.history, b.years_present),
+            "seed {seed}"
+        );
+    }
+}

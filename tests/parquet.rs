@@ -2,13 +2,8 @@
 //! results, and bad values are named as `flows.parquet:<row>:<column>` (row 2 = first record).
 
 use assert_cmd::Command;
-use parquet::basic::{Compression, GzipLevel, ZstdLevel};
-use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int32Type, Int64Type};
-use parquet::file::properties::WriterProperties;
-use parquet::file::writer::SerializedFileWriter;
-use parquet::schema::parser::parse_message_type;
+use polars::prelude::{Column, DataFrame, ParquetCompression, ParquetWriter};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 const ID: &str = "composites-without-borders";
 
@@ -39,88 +34,28 @@ impl Col {
         }
     }
 
-    fn schema_type(&self) -> &'static str {
+    fn column(&self, name: &str) -> Column {
         match self {
-            Col::Text(_) => "BYTE_ARRAY",
-            Col::Double(_) => "DOUBLE",
-            Col::Int32(_) => "INT32",
-            Col::Int64(_) => "INT64",
+            Col::Text(v) => Column::new(name.into(), v.clone()),
+            Col::Double(v) => Column::new(name.into(), v.clone()),
+            Col::Int32(v) => Column::new(name.into(), v.clone()),
+            Col::Int64(v) => Column::new(name.into(), v.clone()),
         }
     }
-}
-
-/// Non-null values of rows `range` and their definition levels (1 = a value, 0 = null).
-fn split<T: Clone>(v: &[Option<T>], range: std::ops::Range<usize>) -> (Vec<T>, Vec<i16>) {
-    let part = &v[range];
-    (
-        part.iter().flatten().cloned().collect(),
-        part.iter().map(|x| i16::from(x.is_some())).collect(),
-    )
 }
 
 /// Writes the columns as a Parquet file of optional columns, in row groups of at most
 /// `group` rows.
-fn write(path: &Path, cols: &[(&str, Col)], compression: Compression, group: usize) {
-    let fields: String = cols
-        .iter()
-        .map(|(name, c)| {
-            let annotation = if matches!(c, Col::Text(_)) {
-                " (UTF8)"
-            } else {
-                ""
-            };
-            format!("OPTIONAL {} {name}{annotation};\n", c.schema_type())
-        })
-        .collect();
-    let schema = Arc::new(parse_message_type(&format!("message flows {{\n{fields}}}")).unwrap());
-    let props = Arc::new(
-        WriterProperties::builder()
-            .set_compression(compression)
-            .build(),
-    );
-    let file = std::fs::File::create(path).unwrap();
-    let mut writer = SerializedFileWriter::new(file, schema, props).unwrap();
+fn write(path: &Path, cols: &[(&str, Col)], compression: ParquetCompression, group: usize) {
     let rows = cols.first().map_or(0, |(_, c)| c.len());
-    let mut start = 0;
-    while start < rows {
-        let end = (start + group).min(rows);
-        let mut rg = writer.next_row_group().unwrap();
-        for (_, c) in cols {
-            let mut w = rg.next_column().unwrap().unwrap();
-            match c {
-                Col::Text(v) => {
-                    let (vals, defs) = split(v, start..end);
-                    let vals: Vec<ByteArray> =
-                        vals.iter().map(|s| ByteArray::from(s.as_str())).collect();
-                    w.typed::<ByteArrayType>()
-                        .write_batch(&vals, Some(&defs), None)
-                        .unwrap();
-                }
-                Col::Double(v) => {
-                    let (vals, defs) = split(v, start..end);
-                    w.typed::<DoubleType>()
-                        .write_batch(&vals, Some(&defs), None)
-                        .unwrap();
-                }
-                Col::Int32(v) => {
-                    let (vals, defs) = split(v, start..end);
-                    w.typed::<Int32Type>()
-                        .write_batch(&vals, Some(&defs), None)
-                        .unwrap();
-                }
-                Col::Int64(v) => {
-                    let (vals, defs) = split(v, start..end);
-                    w.typed::<Int64Type>()
-                        .write_batch(&vals, Some(&defs), None)
-                        .unwrap();
-                }
-            }
-            w.close().unwrap();
-        }
-        rg.close().unwrap();
-        start = end;
-    }
-    writer.close().unwrap();
+    let columns = cols.iter().map(|(name, c)| c.column(name)).collect();
+    let mut df = DataFrame::new(rows, columns).unwrap();
+    let file = std::fs::File::create(path).unwrap();
+    ParquetWriter::new(file)
+        .with_compression(compression)
+        .with_row_group_size(Some(group))
+        .finish(&mut df)
+        .unwrap();
 }
 
 /// The sample's flows.csv as columns: text columns as strings (empty = null), quantity as
@@ -185,7 +120,7 @@ fn study_without_csv(at: &Path) -> PathBuf {
 /// A copy of the sample study whose flows are `cols` in flows.parquet.
 fn parquet_study(at: &Path, cols: &[(&str, Col)]) -> PathBuf {
     let dir = study_without_csv(at);
-    write(&dir.join("flows.parquet"), cols, Compression::SNAPPY, 10);
+    write(&dir.join("flows.parquet"), cols, ParquetCompression::Snappy, 10);
     dir
 }
 
@@ -282,10 +217,10 @@ fn common_compressions_and_number_types_read_alike() {
         _ => unreachable!(),
     };
     for (i, compression) in [
-        Compression::UNCOMPRESSED,
-        Compression::ZSTD(ZstdLevel::default()),
-        Compression::GZIP(GzipLevel::default()),
-        Compression::LZ4_RAW,
+        ParquetCompression::Uncompressed,
+        ParquetCompression::Zstd(None),
+        ParquetCompression::Gzip(None),
+        ParquetCompression::Lz4Raw,
     ]
     .into_iter()
     .enumerate()
@@ -412,7 +347,7 @@ fn a_corrupt_file_is_one_problem_naming_it() {
 
     // A Parquet file cut short is no better.
     let good = tmp.path().join("good.parquet");
-    write(&good, &sample_flows(), Compression::SNAPPY, 10);
+    write(&good, &sample_flows(), ParquetCompression::Snappy, 10);
     let whole = std::fs::read(&good).unwrap();
     std::fs::write(study.join("flows.parquet"), &whole[..whole.len() / 2]).unwrap();
     let stderr = check_fails(&study);
@@ -451,7 +386,7 @@ fn dataset_study(at: &Path, cols: &[(&str, Col)], group: usize) -> PathBuf {
             .collect();
         let folder = dir.join("flows").join(format!("year={y}"));
         std::fs::create_dir_all(&folder).unwrap();
-        write(&folder.join("part-0.parquet"), &part, Compression::SNAPPY, group);
+        write(&folder.join("part-0.parquet"), &part, ParquetCompression::Snappy, group);
     }
     // What Spark leaves beside the data: skipped.
     std::fs::write(dir.join("flows/_SUCCESS"), b"").unwrap();
