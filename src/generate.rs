@@ -8,6 +8,7 @@
 //! same arguments always give byte-identical files.
 
 use crate::error::{Error, Result};
+use crate::study::schema::{self, header, FLOWS_PARQUET, SETTINGS_FILE, TABLES};
 use std::fmt::Write as _;
 use std::io::Write;
 use std::path::Path;
@@ -130,15 +131,14 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
             "--participants must be at least 2 (a flow goes between two parties)".into(),
         ));
     }
-    for name in [
-        "study.toml",
-        "participants.csv",
-        "products.csv",
-        "flows.csv",
-        "flows.parquet",
-        "specs.csv",
-        "plans.csv",
-    ] {
+    let mut names = vec![SETTINGS_FILE.to_string()];
+    for t in &TABLES {
+        names.push(t.file_name());
+        if t.name == "flows" {
+            names.push(FLOWS_PARQUET.to_string());
+        }
+    }
+    for name in &names {
         if dir.join(name).exists() {
             return Err(Error::Usage(format!(
                 "{} already exists; generate writes into a new or empty folder",
@@ -199,7 +199,9 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
     let per_stage = (n / 100).clamp(2, 1000);
     let mut products = Vec::with_capacity(4 * per_stage);
     let mut out = String::new();
-    out.push_str("id,name,stage,unit,benchmark_price_rub,capex_rub_per_unit,min_capacity\n");
+    // Every column but the product code.
+    let columns = schema::PRODUCTS.iter().filter(|c| c.name != "code");
+    let _ = writeln!(out, "{}", header(columns));
     for stage in 1..=4u8 {
         for j in 0..per_stage {
             let base = [0.0, 8.0e4, 1.5e4, 1.2e5, 1.5e6][stage as usize];
@@ -263,7 +265,7 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
         .map(|(k, pr)| format!("s{}-{:04}", pr.stage, k % per_stage))
         .collect();
     let mut sink = if p.parquet {
-        Sink::parquet(&dir.join("flows.parquet"))?
+        Sink::parquet(&dir.join(FLOWS_PARQUET))?
     } else {
         Sink::csv(&dir.join("flows.csv"))?
     };
@@ -334,7 +336,7 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
     sink.finish()?;
 
     let mut out = String::with_capacity(n * 120);
-    out.push_str("id,name,region,role,stage,employees,hp_jobs,in_governance,output_rub,inn\n");
+    let _ = writeln!(out, "{}", header(&schema::PARTICIPANTS));
     for (i, f) in firms.iter().enumerate() {
         let output = f.output.max((f.purchases * f.markup).round()).min(1e15);
         let _ = writeln!(out, "{}{output},{}", f.line, 1_600_000_000u64 + i as u64);
@@ -343,7 +345,7 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
 
     // Plans: the first participants at a stage grow their output by 10–50 % two years on.
     if p.plans > 0 {
-        let mut out = String::from("participant,year,output_rub,note\n");
+        let mut out = header(&schema::PLANS) + "\n";
         for (i, f) in firms
             .iter()
             .enumerate()
@@ -362,7 +364,11 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
     }
 
     // Specs: a requirement per few hundred flows, half of them not met by anyone.
-    let mut out = String::from("consumer,product,parameter,required_min,required_max,available\n");
+    // Without the parameter's name and unit.
+    let columns = schema::SPECS
+        .iter()
+        .take_while(|c| c.name != "parameter_name");
+    let mut out = header(columns) + "\n";
     let n_specs = (p.flows / 500).clamp(1, 5000);
     for _ in 0..n_specs {
         let c = buyers.pick(&mut rng);
@@ -396,7 +402,7 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    write_file(dir, "study.toml", toml.as_bytes())?;
+    write_file(dir, SETTINGS_FILE, toml.as_bytes())?;
     Ok(format!(
         "wrote {} ({n} participants, {} products, {} flow rows{}, {n_specs} specs)",
         dir.display(),
@@ -490,7 +496,7 @@ impl Sink {
         let io = |e| Error::io("cannot write", path, e);
         let f = std::fs::File::create(path).map_err(io)?;
         let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
-        w.write_all(b"supplier,supplier_name,consumer,product,quantity,value_rub,year\n")
+        w.write_all(format!("{}\n", header(&schema::FLOWS)).as_bytes())
             .map_err(io)?;
         Ok(Sink::Csv(path.to_path_buf(), w))
     }

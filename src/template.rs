@@ -18,6 +18,7 @@
 //! fill instead of listing every consequence.
 
 use crate::error::{Error, Problem, Result};
+use crate::study::schema::{self, Kind, TableDef, NO, SUPPORT_SHEET, YES};
 use crate::study::{dialect, ComplianceThresholds, Criteria, Investment, Outlook};
 use rust_xlsxwriter::{
     Color, DataValidation, DataValidationErrorStyle, DocProperties, ExcelDateTime, Format,
@@ -45,38 +46,7 @@ pub const STUDY_ID: &str = "new-study";
 const FORMATTED_ROWS: u32 = 999;
 
 // ---------------------------------------------------------------------------------------------
-// The tables: columns, their explanations and the example rows.
-
-/// How a column is typed, formatted and validated in the workbook.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Text,
-    /// Text that looks like a number (ИНН): formatted as text so leading zeros stay.
-    Code,
-    Role,
-    /// A participant id, chosen from the participants sheet.
-    Participant,
-    /// A participant id from the participants sheet, `import:<СТРАНА>` or `domestic`.
-    Supplier,
-    /// A product id, chosen from the products sheet.
-    Product,
-    Stage,
-    Int,
-    Year,
-    Rub,
-    Qty,
-    Num,
-}
-
-struct Col {
-    name: &'static str,
-    kind: Kind,
-    /// Whether the column must be filled, in Russian.
-    required: &'static str,
-    /// What to write, in Russian.
-    help: &'static str,
-    width: f64,
-}
+// The tables as the template writes them (their columns are in `study::schema`).
 
 /// An example cell.
 #[derive(Clone, Copy)]
@@ -86,36 +56,15 @@ enum V {
     E,
 }
 
+/// A table as the template writes it: its definition, the workbook's column widths and the
+/// example rows (both in the order of the definition's columns).
 struct Table {
-    /// The sheet name; the CSV file is `<name>.csv`.
-    name: &'static str,
-    required: bool,
-    /// What a row is, in Russian.
-    about: &'static str,
+    def: &'static TableDef,
     /// What the analyst should put instead of the example rows (English, for messages).
     replace_with: &'static str,
-    cols: &'static [Col],
+    widths: &'static [f64],
     rows: &'static [&'static [V]],
 }
-
-const fn col(
-    name: &'static str,
-    kind: Kind,
-    required: &'static str,
-    help: &'static str,
-    width: f64,
-) -> Col {
-    Col {
-        name,
-        kind,
-        required,
-        help,
-        width,
-    }
-}
-
-const YES: &str = "да";
-const NO: &str = "нет";
 
 const ROLES: [&str; 5] = [
     "industrial",
@@ -127,76 +76,9 @@ const ROLES: [&str; 5] = [
 const STAGES: [&str; 4] = ["1", "2", "3", "4"];
 
 const PARTICIPANTS: Table = Table {
-    name: "participants",
-    required: true,
-    about: "участники кластера, по строке на организацию",
+    def: &schema::TABLES[0],
     replace_with: "replace {them} with the cluster's participants",
-    cols: &[
-        col(
-            "id",
-            Kind::Text,
-            YES,
-            "Краткий код участника, уникальный: латинские буквы, цифры, «_», «.», «-», до 64 символов. \
-             На него ссылаются flows и specs. Код «domestic» занят.",
-            24.0,
-        ),
-        col("name", Kind::Text, YES, "Наименование организации.", 40.0),
-        col(
-            "region",
-            Kind::Text,
-            YES,
-            "Субъект РФ, где работает участник.",
-            26.0,
-        ),
-        col(
-            "role",
-            Kind::Role,
-            YES,
-            "Роль в кластере: industrial — промышленное предприятие; final_producer — производитель \
-             конечной продукции; education — образовательная организация; infrastructure — объект \
-             инфраструктуры (технопарк, индустриальный парк, центр коллективного пользования); \
-             specialized_org — специализированная организация кластера.",
-            18.0,
-        ),
-        col(
-            "stage",
-            Kind::Stage,
-            "industrial — да; final_producer — можно пусто (= 4); остальные — пусто",
-            "Передел, на котором участник производит: 1 — сырьё и детали, 2 — компоненты, \
-             3 — узлы и агрегаты, 4 — конечная продукция.",
-            10.0,
-        ),
-        col(
-            "employees",
-            Kind::Int,
-            NO,
-            "Число работников (все рабочие места), целое ≥ 0.",
-            12.0,
-        ),
-        col(
-            "hp_jobs",
-            Kind::Int,
-            NO,
-            "Число высокопроизводительных рабочих мест (ВПРМ), не больше employees.",
-            12.0,
-        ),
-        col(
-            "in_governance",
-            Kind::Text,
-            NO,
-            "Входит ли участник в органы управления специализированной организации: true/false \
-             (также 1/0, yes/no, да/нет). Пусто — нет.",
-            14.0,
-        ),
-        col(
-            "output_rub",
-            Kind::Rub,
-            NO,
-            "Годовой объём выпуска, руб., ≥ 0. Без него выпуск оценивается по закупкам участника.",
-            18.0,
-        ),
-        col("inn", Kind::Code, NO, "ИНН.", 14.0),
-    ],
+    widths: &[24.0, 40.0, 26.0, 18.0, 10.0, 12.0, 12.0, 14.0, 18.0, 14.0],
     rows: &[
         &[
             V::S("example-industrial"),
@@ -226,68 +108,9 @@ const PARTICIPANTS: Table = Table {
 };
 
 const PRODUCTS: Table = Table {
-    name: "products",
-    required: true,
-    about: "продукты, которые покупают участники, по строке на продукт",
+    def: &schema::TABLES[1],
     replace_with: "replace {them} with the products the participants buy",
-    cols: &[
-        col(
-            "id",
-            Kind::Text,
-            YES,
-            "Краткий код продукта, уникальный; правила те же, что для кода участника.",
-            24.0,
-        ),
-        col("name", Kind::Text, YES, "Наименование продукта.", 40.0),
-        col(
-            "stage",
-            Kind::Stage,
-            YES,
-            "Передел, на котором продукт производится: 1 — сырьё и детали, 2 — компоненты, \
-             3 — узлы и агрегаты, 4 — конечная продукция.",
-            10.0,
-        ),
-        col(
-            "unit",
-            Kind::Text,
-            YES,
-            "Натуральная единица измерения: т, шт, м², …",
-            10.0,
-        ),
-        col(
-            "benchmark_price_rub",
-            Kind::Num,
-            NO,
-            "Эталонная цена за единицу (мировая или лучшая рыночная), руб., > 0. Нужна, чтобы \
-             заметить переплату (признак cost).",
-            20.0,
-        ),
-        col(
-            "capex_rub_per_unit",
-            Kind::Num,
-            NO,
-            "Инвестиции на единицу годовой мощности, руб., > 0. Без них объём инвестиций \
-             оценивается как capital_intensity × адресуемый спрос.",
-            20.0,
-        ),
-        col(
-            "min_capacity",
-            Kind::Qty,
-            NO,
-            "Минимальная эффективная годовая мощность, в единицах продукта, ≥ 0.",
-            16.0,
-        ),
-        col(
-            "code",
-            Kind::Code,
-            NO,
-            "Код продукта по ОКПД2 или ТН ВЭД: цифры и точки, например 20.60.13 или \
-             2841 61 000 0 (пробелы не учитываются); в Excel вводите текстом, иначе 24.10 \
-             станет 24.1. По коду ассоциация находит одну и ту же продукцию в разных \
-             кластерах. Пусто — без кода.",
-            16.0,
-        ),
-    ],
+    widths: &[24.0, 40.0, 10.0, 10.0, 20.0, 20.0, 16.0, 16.0],
     rows: &[
         &[
             V::S("example-fiber"),
@@ -313,64 +136,9 @@ const PRODUCTS: Table = Table {
 };
 
 const FLOWS: Table = Table {
-    name: "flows",
-    required: true,
-    about: "годовые поставки продуктов участникам; строки с одинаковыми поставщиком, покупателем \
-            и продуктом (за один год) складываются",
+    def: &schema::TABLES[2],
     replace_with: "replace {them} with the cluster's supply flows",
-    cols: &[
-        col(
-            "supplier",
-            Kind::Supplier,
-            YES,
-            "Поставщик: код участника; import:<СТРАНА> для импорта (код страны латиницей, \
-             например import:DE); domestic — российский поставщик вне кластера.",
-            22.0,
-        ),
-        col(
-            "supplier_name",
-            Kind::Text,
-            NO,
-            "Название поставщика, например Hexagon Composites.",
-            28.0,
-        ),
-        col(
-            "consumer",
-            Kind::Participant,
-            YES,
-            "Покупатель: код участника. Поставщик и покупатель не могут совпадать.",
-            22.0,
-        ),
-        col(
-            "product",
-            Kind::Product,
-            YES,
-            "Код продукта из products.",
-            22.0,
-        ),
-        col(
-            "quantity",
-            Kind::Qty,
-            YES,
-            "Количество за год в единицах продукта, ≥ 0.",
-            14.0,
-        ),
-        col(
-            "value_rub",
-            Kind::Rub,
-            YES,
-            "Стоимость за год, руб., ≥ 0.",
-            18.0,
-        ),
-        col(
-            "year",
-            Kind::Year,
-            NO,
-            "Год поставки. Если столбец есть, год нужен в каждой строке; анализ берёт год, \
-             указанный в настройке year, а без неё — последний год в данных.",
-            8.0,
-        ),
-    ],
+    widths: &[22.0, 28.0, 22.0, 22.0, 14.0, 18.0, 8.0],
     rows: &[
         &[
             V::S("import:JP"),
@@ -394,64 +162,10 @@ const FLOWS: Table = Table {
 };
 
 const SPECS: Table = Table {
-    name: "specs",
-    required: false,
-    about: "требуемые технические характеристики (необязательная таблица); пробел — когда \
-            available пусто, ниже required_min или выше required_max",
+    def: &schema::TABLES[3],
     replace_with:
         "replace {them} with the required characteristics, or delete {them} (the table is optional)",
-    cols: &[
-        col(
-            "consumer",
-            Kind::Participant,
-            YES,
-            "Код участника, которому нужна характеристика.",
-            22.0,
-        ),
-        col("product", Kind::Product, YES, "Код продукта.", 22.0),
-        col(
-            "parameter",
-            Kind::Text,
-            YES,
-            "Характеристика, например tensile_strength_gpa.",
-            26.0,
-        ),
-        col(
-            "required_min",
-            Kind::Num,
-            "required_min или required_max — хотя бы одно",
-            "Наименьшее допустимое значение.",
-            14.0,
-        ),
-        col(
-            "required_max",
-            Kind::Num,
-            "required_min или required_max — хотя бы одно",
-            "Наибольшее допустимое значение.",
-            14.0,
-        ),
-        col(
-            "available",
-            Kind::Num,
-            NO,
-            "Лучшее значение, которое предлагают нынешние поставщики; пусто — не предлагает никто.",
-            14.0,
-        ),
-        col(
-            "parameter_name",
-            Kind::Text,
-            NO,
-            "Как характеристику называть в отчёте; пусто — по её коду.",
-            30.0,
-        ),
-        col(
-            "unit",
-            Kind::Text,
-            NO,
-            "Единица значений, например ГПа.",
-            10.0,
-        ),
-    ],
+    widths: &[22.0, 22.0, 26.0, 14.0, 14.0, 14.0, 30.0, 10.0],
     rows: &[&[
         V::S("example-industrial"),
         V::S("example-fiber"),
@@ -465,42 +179,9 @@ const SPECS: Table = Table {
 };
 
 const PLANS: Table = Table {
-    name: "plans",
-    required: false,
-    about: "планы выпуска участников на годы после года анализа (необязательная таблица): из них \
-            считается потенциальный спрос по всей цепочке поставок",
-    replace_with:
-        "replace {them} with the participants' output plans, or delete {them} (the table is optional)",
-    cols: &[
-        col(
-            "participant",
-            Kind::Text,
-            YES,
-            "Код участника из participants.",
-            22.0,
-        ),
-        col(
-            "year",
-            Kind::Year,
-            YES,
-            "Год плана, позже года анализа. Одна строка на участника и год.",
-            10.0,
-        ),
-        col(
-            "output_rub",
-            Kind::Rub,
-            YES,
-            "Планируемый годовой выпуск участника в этом году, руб., не меньше 0.",
-            18.0,
-        ),
-        col(
-            "note",
-            Kind::Text,
-            NO,
-            "Пояснение, например «запуск второй линии»; попадает в отчёт.",
-            36.0,
-        ),
-    ],
+    def: &schema::TABLES[4],
+    replace_with: "replace {them} with the participants' output plans, or delete {them} (the table is optional)",
+    widths: &[22.0, 10.0, 18.0, 36.0],
     rows: &[&[
         V::S("example-final"),
         V::N(2026.0),
@@ -727,8 +408,8 @@ fn csv_bytes(t: &Table) -> Result<Vec<u8>> {
     let mut out = "\u{feff}".as_bytes().to_vec();
     {
         let mut w = csv::WriterBuilder::new().from_writer(&mut out);
-        let fail = |e: csv::Error| Error::Other(format!("cannot write {}.csv: {e}", t.name));
-        w.write_record(t.cols.iter().map(|c| c.name))
+        let fail = |e: csv::Error| Error::Other(format!("cannot write {}.csv: {e}", t.def.name));
+        w.write_record(t.def.columns.iter().map(|c| c.name))
             .map_err(fail)?;
         for row in t.rows {
             w.write_record(row.iter().map(|v| match v {
@@ -739,7 +420,7 @@ fn csv_bytes(t: &Table) -> Result<Vec<u8>> {
             .map_err(fail)?;
         }
         w.flush()
-            .map_err(|e| Error::Other(format!("cannot write {}.csv: {e}", t.name)))?;
+            .map_err(|e| Error::Other(format!("cannot write {}.csv: {e}", t.def.name)))?;
     }
     Ok(out)
 }
@@ -759,19 +440,19 @@ fn readme_md() -> String {
     for table in TABLES {
         t.push_str(&format!(
             "\n## {}.csv{} — {}\n\n| столбец | обязательно | что писать |\n|---|---|---|\n",
-            table.name,
-            if table.required {
+            table.def.name,
+            if table.def.required {
                 ""
             } else {
                 " (необязательный файл)"
             },
-            table.about
+            table.def.about
         ));
-        for c in table.cols {
+        for c in table.def.columns {
             t.push_str(&format!(
                 "| `{}` | {} | {} |\n",
                 c.name,
-                c.required,
+                c.must(),
                 c.help.replace('|', "\\|")
             ));
         }
@@ -856,18 +537,11 @@ fn workbook_bytes() -> Result<Vec<u8>> {
 /// The optional `support` sheet with the default programmes: as it stands it changes nothing;
 /// deleting it keeps the same programmes, and a header without rows means none.
 fn support_sheet(ws: &mut Worksheet, f: &Formats) -> Result<()> {
-    ws.set_name("support").map_err(xe)?;
-    let head = [
-        ("id", 12.0),
-        ("name", 36.0),
-        ("cap_rub", 16.0),
-        ("interest_coverage", 18.0),
-        ("equipment_coverage", 19.0),
-        ("requires_registry", 17.0),
-    ];
-    for (c, (name, width)) in head.iter().enumerate() {
-        ws.set_column_width(c as u16, *width).map_err(xe)?;
-        ws.write_with_format(0, c as u16, *name, &f.header)
+    ws.set_name(SUPPORT_SHEET.name).map_err(xe)?;
+    let widths = [12.0, 36.0, 16.0, 18.0, 19.0, 17.0];
+    for (c, (col, width)) in SUPPORT_SHEET.columns.iter().zip(widths).enumerate() {
+        ws.set_column_width(c as u16, width).map_err(xe)?;
+        ws.write_with_format(0, c as u16, col.name, &f.header)
             .map_err(xe)?;
     }
     for (r, p) in crate::study::config::default_programmes()
@@ -921,22 +595,22 @@ fn readme_sheet(ws: &mut Worksheet, f: &Formats) -> Result<()> {
     }
     r += 1;
     for t in TABLES {
-        ws.write_with_format(r, 0, t.name, &f.bold).map_err(xe)?;
+        ws.write_with_format(r, 0, t.def.name, &f.bold)
+            .map_err(xe)?;
         ws.merge_range(
             r,
             1,
             r,
             3,
-            &format!("{}: {}", sheet_title(t), t.about),
+            &format!("{}: {}", sheet_title(t), t.def.about),
             &f.bold,
         )
         .map_err(xe)?;
         r += 1;
-        for c in t.cols {
-            ws.write(r, 0, t.name).map_err(xe)?;
+        for c in t.def.columns {
+            ws.write(r, 0, t.def.name).map_err(xe)?;
             ws.write(r, 1, c.name).map_err(xe)?;
-            ws.write_with_format(r, 2, c.required, &f.wrap)
-                .map_err(xe)?;
+            ws.write_with_format(r, 2, c.must(), &f.wrap).map_err(xe)?;
             ws.write_with_format(r, 3, c.help, &f.wrap).map_err(xe)?;
             r += 1;
         }
@@ -986,32 +660,22 @@ fn readme_sheet(ws: &mut Worksheet, f: &Formats) -> Result<()> {
     )
     .map_err(xe)?;
     r += 1;
-    for (col, req, help) in SUPPORT_HELP {
-        ws.write(r, 0, "support").map_err(xe)?;
-        ws.write(r, 1, col).map_err(xe)?;
-        ws.write_with_format(r, 2, req, &f.wrap).map_err(xe)?;
-        ws.write_with_format(r, 3, help, &f.wrap).map_err(xe)?;
+    for c in SUPPORT_SHEET.columns {
+        ws.write(r, 0, SUPPORT_SHEET.name).map_err(xe)?;
+        ws.write(r, 1, c.name).map_err(xe)?;
+        ws.write_with_format(r, 2, c.must(), &f.wrap).map_err(xe)?;
+        ws.write_with_format(r, 3, c.help, &f.wrap).map_err(xe)?;
         r += 1;
     }
     ws.set_freeze_panes(1, 0).map_err(xe)?;
     Ok(())
 }
 
-/// The columns of the `support` sheet: (name, required, what to write).
-const SUPPORT_HELP: [(&str, &str, &str); 6] = [
-    ("id", YES, "Код программы: латинские буквы, цифры, «_», «.», «-»; не повторяется (programme id, unique)."),
-    ("name", YES, "Название программы (programme name)."),
-    ("cap_rub", YES, "Наибольшая сумма поддержки на один проект, руб., больше 0 (most the programme pays for one project)."),
-    ("interest_coverage", NO, "Доля возмещаемых процентов по кредиту, от 0 до 1; пусто — 0 (share of the credit interest reimbursed)."),
-    ("equipment_coverage", NO, "Доля возмещаемой стоимости оборудования, от 0 до 1; пусто — 0 (share of the equipment's cost reimbursed)."),
-    ("requires_registry", NO, "Только для кластеров, соответствующих требованиям реестра: да/нет; пусто — да (only for a cluster in the registry)."),
-];
-
 fn sheet_title(t: &Table) -> String {
-    if t.required {
-        format!("Лист {}", t.name)
+    if t.def.required {
+        format!("Лист {}", t.def.name)
     } else {
-        format!("Лист {} (необязательный)", t.name)
+        format!("Лист {} (необязательный)", t.def.name)
     }
 }
 
@@ -1049,10 +713,10 @@ fn study_sheet(ws: &mut Worksheet, f: &Formats) -> Result<()> {
 const WORKBOOK_DEFAULTS: bool = true;
 
 fn table_sheet(ws: &mut Worksheet, f: &Formats, t: &Table) -> Result<()> {
-    ws.set_name(t.name).map_err(xe)?;
-    for (i, c) in t.cols.iter().enumerate() {
+    ws.set_name(t.def.name).map_err(xe)?;
+    for (i, (c, width)) in t.def.columns.iter().zip(t.widths).enumerate() {
         let i = i as u16;
-        ws.set_column_width(i, c.width).map_err(xe)?;
+        ws.set_column_width(i, *width).map_err(xe)?;
         if let Some(fmt) = f.column(c.kind) {
             ws.set_column_format(i, fmt).map_err(xe)?;
         }
@@ -1064,7 +728,7 @@ fn table_sheet(ws: &mut Worksheet, f: &Formats, t: &Table) -> Result<()> {
     }
     for (r, row) in t.rows.iter().enumerate() {
         let r = r as u32 + 1;
-        for (i, (v, c)) in row.iter().zip(t.cols).enumerate() {
+        for (i, (v, c)) in row.iter().zip(t.def.columns).enumerate() {
             let i = i as u16;
             match (v, f.column(c.kind)) {
                 (V::S(s), Some(fmt)) => ws.write_with_format(r, i, *s, fmt),
@@ -1205,7 +869,7 @@ pub fn init(dir: &Path, xlsx: bool) -> Result<Created> {
         }
         let mut files = vec![(dir.join("study.toml"), study_toml().into_bytes())];
         for t in TABLES {
-            files.push((dir.join(format!("{}.csv", t.name)), csv_bytes(t)?));
+            files.push((dir.join(t.def.file_name()), csv_bytes(t)?));
         }
         files.push((dir.join("README.md"), readme_md().into_bytes()));
         (dir.to_path_buf(), files)
@@ -1362,7 +1026,7 @@ fn folder_markers(dir: &Path) -> Vec<Problem> {
         }
     }
     for t in TABLES {
-        let file = format!("{}.csv", t.name);
+        let file = t.def.file_name();
         // The template's example rows are its first rows: the head of a large file will do.
         let Some(bytes) = head(&dir.join(&file)) else {
             continue;
@@ -1370,7 +1034,7 @@ fn folder_markers(dir: &Path) -> Vec<Problem> {
         let Ok((text, _, _)) = dialect::decode(&bytes, &file, None) else {
             continue;
         };
-        let names: Vec<&str> = t.cols.iter().map(|c| c.name).collect();
+        let names: Vec<&str> = t.def.columns.iter().map(|c| c.name).collect();
         let Ok(delimiter) = dialect::delimiter(&text, &file, &names) else {
             continue;
         };
@@ -1451,7 +1115,7 @@ fn workbook_markers_unguarded(path: &Path) -> Vec<Problem> {
         }
     }
     for t in TABLES {
-        let Ok(range) = book.worksheet_range(t.name) else {
+        let Ok(range) = book.worksheet_range(t.def.name) else {
             continue;
         };
         let first_row = range.start().map_or(0, |s| s.0);
@@ -1472,7 +1136,7 @@ fn workbook_markers_unguarded(path: &Path) -> Vec<Problem> {
         }
         if !labels.is_empty() {
             problems.push(Problem::file(
-                &shown(t.name),
+                &shown(t.def.name),
                 example_message(t, &labels, "row"),
             ));
         }
@@ -1568,6 +1232,17 @@ mod tests {
     #[test]
     fn workbook_is_deterministic() {
         assert_eq!(workbook_bytes().unwrap(), workbook_bytes().unwrap());
+    }
+
+    #[test]
+    fn widths_and_example_rows_fit_the_columns() {
+        for (t, def) in TABLES.iter().zip(&schema::TABLES) {
+            assert!(std::ptr::eq(t.def, def), "{} is out of order", t.def.name);
+            assert_eq!(t.widths.len(), def.columns.len(), "{}", def.name);
+            for row in t.rows {
+                assert_eq!(row.len(), def.columns.len(), "{}", def.name);
+            }
+        }
     }
 
     #[test]
