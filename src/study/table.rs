@@ -94,72 +94,15 @@ impl Table {
         opts: DialectOptions,
         problems: &mut Vec<Problem>,
     ) -> Option<(Table, Detected)> {
-        let (text, encoding, bom) = match dialect::decode(bytes, shown, opts.encoding) {
-            Ok(t) => t,
-            Err(p) => {
-                problems.push(*p);
-                return None;
-            }
-        };
         let names: Vec<&str> = columns.iter().map(|c| c.name).collect();
-        let delimiter = match opts.delimiter {
-            Some(d) => d,
-            None => match dialect::delimiter(&text, shown, &names) {
-                Ok(d) => d,
-                Err(p) => {
-                    problems.push(*p);
-                    return None;
-                }
-            },
-        };
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(delimiter)
-            .from_reader(text.as_bytes());
-        // Lines come from byte offsets: the csv crate's own line count is off by one in CRLF files.
-        let mut lines = LineCounter::new(&text);
-        let mut header: Option<(u64, Vec<String>)> = None;
-        let mut records = Vec::new();
-        let mut record = csv::StringRecord::new();
-        loop {
-            match reader.read_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(e) => {
-                    let line = e.position().map(|p| lines.line_at(p.byte() as usize));
-                    let mut p = Problem::file(shown, format!("cannot parse CSV: {e}"));
-                    if let Some(l) = line {
-                        p = p.at_line(l);
-                    }
-                    problems.push(p);
-                    return None;
-                }
-            }
-            let line = record
-                .position()
-                .map(|p| lines.line_at(p.byte() as usize))
-                .unwrap_or(0);
-            let cells: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
-            // A whitespace-only line is blank too: it is skipped but still counted.
-            if cells.len() == 1 && cells[0].is_empty() {
-                continue;
-            }
-            match &header {
-                None => header = Some((line, cells)),
-                Some(_) => records.push((line, cells)),
-            }
-        }
-        let Some((header_line, header)) = header else {
-            problems.push(Problem::file(
-                shown,
-                format!(
-                    "the file is empty; expected a header row with the columns {}",
-                    names.join(", ")
-                ),
-            ));
-            return None;
-        };
+        let Records {
+            encoding,
+            bom,
+            delimiter,
+            header_line,
+            header,
+            records,
+        } = Records::parse(bytes, shown, &names, opts, problems)?;
         let mut table = Self::from_records(
             shown,
             header_line,
@@ -311,6 +254,105 @@ impl Table {
             text: &row.cells[pos],
             decimal_comma: self.decimal_comma,
             comma_groups: self.comma_groups,
+        })
+    }
+}
+
+/// A CSV file as trimmed text cells with exact lines, before any column is checked: what
+/// `Table::parse` reads, and what the template check looks through for example rows.
+pub struct Records {
+    pub encoding: dialect::Encoding,
+    pub bom: bool,
+    pub delimiter: u8,
+    pub header_line: u64,
+    pub header: Vec<String>,
+    /// (line, cells) of every row under the header that is not blank.
+    pub records: Vec<(u64, Vec<String>)>,
+}
+
+impl Records {
+    /// Decodes `bytes` and splits them into the header and the records; `names` are the
+    /// columns expected (they help guess the delimiter). `None` with a problem when the file
+    /// cannot be read as CSV or is empty.
+    pub fn parse(
+        bytes: &[u8],
+        shown: &str,
+        names: &[&str],
+        opts: DialectOptions,
+        problems: &mut Vec<Problem>,
+    ) -> Option<Records> {
+        let (text, encoding, bom) = match dialect::decode(bytes, shown, opts.encoding) {
+            Ok(t) => t,
+            Err(p) => {
+                problems.push(*p);
+                return None;
+            }
+        };
+        let delimiter = match opts.delimiter {
+            Some(d) => d,
+            None => match dialect::delimiter(&text, shown, &names) {
+                Ok(d) => d,
+                Err(p) => {
+                    problems.push(*p);
+                    return None;
+                }
+            },
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(text.as_bytes());
+        // Lines come from byte offsets: the csv crate's own line count is off by one in CRLF files.
+        let mut lines = LineCounter::new(&text);
+        let mut header: Option<(u64, Vec<String>)> = None;
+        let mut records = Vec::new();
+        let mut record = csv::StringRecord::new();
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    let line = e.position().map(|p| lines.line_at(p.byte() as usize));
+                    let mut p = Problem::file(shown, format!("cannot parse CSV: {e}"));
+                    if let Some(l) = line {
+                        p = p.at_line(l);
+                    }
+                    problems.push(p);
+                    return None;
+                }
+            }
+            let line = record
+                .position()
+                .map(|p| lines.line_at(p.byte() as usize))
+                .unwrap_or(0);
+            let cells: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
+            // A whitespace-only line is blank too: it is skipped but still counted.
+            if cells.len() == 1 && cells[0].is_empty() {
+                continue;
+            }
+            match &header {
+                None => header = Some((line, cells)),
+                Some(_) => records.push((line, cells)),
+            }
+        }
+        let Some((header_line, header)) = header else {
+            problems.push(Problem::file(
+                shown,
+                format!(
+                    "the file is empty; expected a header row with the columns {}",
+                    names.join(", ")
+                ),
+            ));
+            return None;
+        };
+        Some(Records {
+            encoding,
+            bom,
+            delimiter,
+            header_line,
+            header,
+            records,
         })
     }
 }
