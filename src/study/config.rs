@@ -239,6 +239,39 @@ pub fn is_study_id(s: &str) -> bool {
             .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
 }
 
+/// The name and the regions as study.toml text writes them, whatever else it holds.
+pub struct Heading {
+    pub name: Option<String>,
+    /// The regions that are strings, as written.
+    pub regions: Vec<String>,
+}
+
+/// Reads only the name and the regions of study.toml text, before (and whatever) validation
+/// finds: the template check needs them from a file that may still be wrong elsewhere. `None`
+/// when the text is no TOML.
+pub fn heading(text: &str) -> Option<Heading> {
+    #[derive(Deserialize)]
+    struct Raw {
+        name: Option<toml::Value>,
+        regions: Option<toml::Value>,
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let raw: Raw = toml::from_str(text).ok()?;
+    Some(Heading {
+        name: raw.name.and_then(|v| v.as_str().map(str::to_string)),
+        regions: raw
+            .regions
+            .as_ref()
+            .and_then(|v| v.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    })
+}
+
 /// Parses `study.toml` text; problems are appended and `None` returned when it is unusable.
 pub fn parse(text: &str, shown: &str, problems: &mut Vec<Problem>) -> Option<StudyConfig> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);

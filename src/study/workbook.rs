@@ -127,6 +127,45 @@ fn study_id_unguarded(path: &Path) -> Result<String> {
     }
 }
 
+/// A sheet as the loader sees it before any column is checked.
+pub struct SheetText {
+    /// How messages name it: `<workbook>[<sheet>]`.
+    pub shown: String,
+    /// (Excel row, the text of each cell) of every row that is not blank, the header first.
+    pub rows: Vec<(u64, Vec<String>)>,
+}
+
+/// The sheets `names` of the workbook at `path` as text, from one opening of it, matched as the
+/// loader matches them; `None` for a sheet that is missing or unreadable. `None` for a file
+/// that is no workbook, or a malformed one: loading reports that.
+pub fn sheet_texts(path: &Path, names: &[&str]) -> Option<Vec<Option<SheetText>>> {
+    let read = || {
+        let mut wb = open(path).ok()?;
+        let sheets = wb.sheet_names();
+        let mut ignored = Vec::new();
+        let texts = names.iter().map(|name| {
+            let sheet = read_sheet(&mut wb, path, &sheets, name, false, &mut ignored)?;
+            let rows = sheet
+                .rows
+                .iter()
+                .map(|(row, cells)| {
+                    let cells = cells
+                        .iter()
+                        .map(|c| text(c).unwrap_or_else(|(Odd::Date(s) | Odd::Error(s))| s))
+                        .collect();
+                    (*row, cells)
+                })
+                .collect();
+            Some(SheetText {
+                shown: sheet.shown,
+                rows,
+            })
+        });
+        Some(texts.collect())
+    };
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or(None)
+}
+
 /// A sheet's rows as Excel numbers them (1-based), with their cells and where column A of
 /// the rows sits (the used range need not start at A1).
 struct Sheet {

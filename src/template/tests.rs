@@ -108,3 +108,31 @@ fn widths_and_example_rows_fit_the_columns() {
 fn wrap_keeps_words() {
     assert_eq!(wrap("a bb ccc", 4), vec!["a bb", "ccc"]);
 }
+
+#[test]
+fn example_rows_are_named_by_their_exact_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = dir.path().join("s");
+    init(&study, false).unwrap();
+    // Blank lines count, in a CRLF file too: the line is the one an editor shows.
+    std::fs::write(
+        study.join("flows.csv"),
+        "supplier,consumer,product,quantity,value_rub\r\n\r\ndomestic,example-final,p,1,2\r\n\r\n\r\nimport:JP,x,example-fiber,1,1\r\n",
+    )
+    .unwrap();
+    // A setting the loader refuses does not hide the placeholders.
+    let toml = std::fs::read_to_string(study.join("study.toml")).unwrap();
+    std::fs::write(study.join("study.toml"), format!("{toml}\nunknown = 1\n")).unwrap();
+    let p = untouched(&study).expect("markers");
+    let of = |file: &str| {
+        p.iter()
+            .find(|p| p.file.ends_with(file))
+            .map(|p| p.message.clone())
+            .unwrap_or_default()
+    };
+    assert!(
+        of("flows.csv").starts_with("2 example rows (lines 3, 6) are still there"),
+        "{p:?}"
+    );
+    assert!(of("study.toml").starts_with("name and regions"), "{p:?}");
+}

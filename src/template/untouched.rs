@@ -4,8 +4,11 @@
 use super::tables::{Table, TABLES};
 use super::{EXAMPLE_ID, EXAMPLE_NAME, FILL};
 use crate::error::Problem;
-use crate::study::dialect;
-use crate::study::workbook::is_workbook;
+use crate::study::config;
+use crate::study::dialect::DialectOptions;
+use crate::study::schema::{SETTINGS_FILE, STUDY_SHEET};
+use crate::study::table::Records;
+use crate::study::workbook::{is_workbook, sheet_texts};
 use std::path::Path;
 
 fn is_example(cell: &str) -> bool {
@@ -25,7 +28,7 @@ pub fn untouched(path: &Path) -> Option<Vec<Problem>> {
         workbook_markers(path)
     } else if path.is_dir() {
         let book = path.join("study.xlsx");
-        if !path.join("study.toml").exists() && book.is_file() {
+        if !path.join(SETTINGS_FILE).exists() && book.is_file() {
             workbook_markers(&book)
         } else {
             folder_markers(path)
@@ -103,21 +106,16 @@ fn row_label(id: Option<&str>, at: u64) -> Label {
 fn folder_markers(dir: &Path) -> Vec<Problem> {
     let mut problems = Vec::new();
     let shown = |name: &str| dir.join(name).display().to_string();
-    if let Ok(text) = std::fs::read_to_string(dir.join("study.toml")) {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-        let (name, regions) = match text.parse::<toml::Table>() {
-            Ok(t) => (
-                t.get("name")
-                    .and_then(|v| v.as_str())
-                    .is_some_and(is_placeholder),
-                t.get("regions")
-                    .and_then(|v| v.as_array())
-                    .is_some_and(|a| a.iter().filter_map(|v| v.as_str()).any(is_placeholder)),
+    if let Ok(text) = std::fs::read_to_string(dir.join(SETTINGS_FILE)) {
+        let (name, regions) = match config::heading(&text) {
+            Some(h) => (
+                h.name.as_deref().is_some_and(is_placeholder),
+                h.regions.iter().any(|r| is_placeholder(r)),
             ),
-            Err(_) => (false, false),
+            None => (false, false),
         };
         if let Some(m) = placeholder_message(name, regions) {
-            problems.push(Problem::file(&shown("study.toml"), m));
+            problems.push(Problem::file(&shown(SETTINGS_FILE), m));
         }
     }
     for t in TABLES {
@@ -126,30 +124,18 @@ fn folder_markers(dir: &Path) -> Vec<Problem> {
         let Some(bytes) = head(&dir.join(&file)) else {
             continue;
         };
-        let Ok((text, _, _)) = dialect::decode(&bytes, &file, None) else {
-            continue;
-        };
         let names: Vec<&str> = t.def.columns.iter().map(|c| c.name).collect();
-        let Ok(delimiter) = dialect::delimiter(&text, &file, &names) else {
+        // Problems are the loader's to report; here a file that cannot be read has no markers.
+        let Some(read) = Records::parse(
+            &bytes,
+            &file,
+            &names,
+            DialectOptions::default(),
+            &mut Vec::new(),
+        ) else {
             continue;
         };
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(true)
-            .delimiter(delimiter)
-            .from_reader(text.as_bytes());
-        let id_at = reader
-            .headers()
-            .ok()
-            .and_then(|h| h.iter().position(|c| c.trim() == "id"));
-        let mut labels = Vec::new();
-        for record in reader.records() {
-            let Ok(record) = record else { break };
-            if record.iter().any(is_example) {
-                let line = record.position().map_or(0, |p| p.line());
-                labels.push(row_label(id_at.and_then(|i| record.get(i)), line));
-            }
-        }
+        let labels = example_rows(&read.header, &read.records);
         if !labels.is_empty() {
             problems.push(Problem::file(
                 &shown(&file),
@@ -158,6 +144,15 @@ fn folder_markers(dir: &Path) -> Vec<Problem> {
         }
     }
     problems
+}
+
+/// Labels of the rows under `header` that hold an example cell: (line or row, cells).
+fn example_rows(header: &[String], rows: &[(u64, Vec<String>)]) -> Vec<Label> {
+    let id_at = header.iter().position(|c| c.trim() == "id");
+    rows.iter()
+        .filter(|(_, cells)| cells.iter().any(|c| is_example(c)))
+        .map(|(at, cells)| row_label(id_at.and_then(|i| cells.get(i)).map(String::as_str), *at))
+        .collect()
 }
 
 /// The first MiB of a file, cut after its last full line (all of a smaller file).
@@ -177,61 +172,40 @@ fn head(path: &Path) -> Option<Vec<u8>> {
     Some(bytes)
 }
 
-/// Template markers in a workbook; a malformed one (a panic inside calamine) has none here, and
-/// loading it then reports it plainly.
+/// Template markers in a workbook; a malformed one has none here, and loading it then reports
+/// it plainly.
 fn workbook_markers(path: &Path) -> Vec<Problem> {
-    std::panic::catch_unwind(|| workbook_markers_unguarded(path)).unwrap_or_default()
-}
-
-fn workbook_markers_unguarded(path: &Path) -> Vec<Problem> {
-    use calamine::{open_workbook, Data, Reader, Xlsx};
-    let Ok(mut book) = open_workbook::<Xlsx<_>, _>(path) else {
+    let sheets: Vec<&str> = std::iter::once(STUDY_SHEET.name)
+        .chain(TABLES.iter().map(|t| t.def.name))
+        .collect();
+    let Some(texts) = sheet_texts(path, &sheets) else {
         return Vec::new();
     };
-    let text = |d: &Data| match d {
-        Data::String(s) => Some(s.clone()),
-        _ => None,
-    };
-    let shown = |sheet: &str| format!("{}[{sheet}]", path.display());
+    let mut texts = texts.into_iter();
     let mut problems = Vec::new();
-    if let Ok(range) = book.worksheet_range("study") {
+    if let Some(Some(study)) = texts.next() {
         let (mut name, mut regions) = (false, false);
-        for row in range.rows() {
-            let key = row.first().and_then(text).unwrap_or_default();
-            let value = row.get(1).and_then(text).unwrap_or_default();
-            match key.trim() {
-                "name" => name |= is_placeholder(&value),
-                "regions" => regions |= is_placeholder(&value),
+        for (_, cells) in &study.rows {
+            let value = cells.get(1).map_or("", String::as_str);
+            match cells.first().map(|k| k.trim()) {
+                Some("name") => name |= is_placeholder(value),
+                Some("regions") => regions |= is_placeholder(value),
                 _ => {}
             }
         }
         if let Some(m) = placeholder_message(name, regions) {
-            problems.push(Problem::file(&shown("study"), m));
+            problems.push(Problem::file(&study.shown, m));
         }
     }
-    for t in TABLES {
-        let Ok(range) = book.worksheet_range(t.def.name) else {
+    for (t, sheet) in TABLES.iter().zip(texts) {
+        let Some(sheet) = sheet else { continue };
+        let Some(((_, header), rows)) = sheet.rows.split_first() else {
             continue;
         };
-        let first_row = range.start().map_or(0, |s| s.0);
-        let mut rows = range.rows();
-        let id_at = rows.next().and_then(|h| {
-            h.iter()
-                .position(|c| text(c).is_some_and(|s| s.trim() == "id"))
-        });
-        let mut labels = Vec::new();
-        for (i, row) in rows.enumerate() {
-            if row.iter().filter_map(text).any(|s| is_example(&s)) {
-                let id = id_at.and_then(|k| row.get(k)).and_then(text);
-                labels.push(row_label(
-                    id.as_deref(),
-                    u64::from(first_row) + i as u64 + 2,
-                ));
-            }
-        }
+        let labels = example_rows(header, rows);
         if !labels.is_empty() {
             problems.push(Problem::file(
-                &shown(t.def.name),
+                &sheet.shown,
                 example_message(t, &labels, "row"),
             ));
         }
