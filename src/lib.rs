@@ -29,7 +29,7 @@ pub struct AnalyzeOutcome {
     pub folder: PathBuf,
     /// What-if scenarios of the replaced results: where they are now (relative to `folder`)
     /// and their products.
-    pub kept_scenarios: Option<run::KeptScenarios>,
+    pub kept_scenarios: Option<analysis::batch::KeptScenarios>,
     pub analysis: analysis::Analysis,
     pub warnings: Vec<String>,
     /// How the study was read, for the reader to know (`study::warnings::notes`).

@@ -165,6 +165,22 @@ pub fn write_folder(out: &Path, id: &str, files: &Files) -> Result<PathBuf> {
     }
 }
 
+/// Writes each of `files` into the folder `dir`, each atomically: a temporary file beside it,
+/// then a rename. For files that stand beside the study folders (the batch's tables).
+pub fn write_each(dir: &Path, files: &Files) -> Result<()> {
+    for (name, bytes) in files {
+        let path = dir.join(name);
+        let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+        fs::write(&tmp, bytes)
+            .and_then(|_| fs::rename(&tmp, &path))
+            .map_err(|e| {
+                let _ = fs::remove_file(&tmp);
+                Error::io("cannot write", &path, e)
+            })?;
+    }
+    Ok(())
+}
+
 /// Every file under `dir/sub`, as (path relative to `dir`, bytes).
 pub fn files_under(dir: &Path, sub: &str) -> Files {
     let mut out = Vec::new();

@@ -1,6 +1,7 @@
 //! The run manifest `run.json`: tool version, input hashes, options and times. It is the
 //! one output that differs between reruns.
 
+use crate::analysis::batch::KeptScenarios;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::time::SystemTime;
@@ -86,15 +87,6 @@ impl Manifest {
     pub fn read(path: &Path) -> Option<Manifest> {
         serde_json::from_slice(&std::fs::read(path).ok()?).ok()
     }
-}
-
-/// The what-if scenarios a rerun kept: where they are (relative to the study's output
-/// folder), their products, and whether they went to the history (other inputs).
-#[derive(Debug, Clone)]
-pub struct KeptScenarios {
-    pub folder: String,
-    pub products: Vec<String>,
-    pub to_history: bool,
 }
 
 /// What a rerun keeps from the results it replaces in `target`: every file under `history/`,
