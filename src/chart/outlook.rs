@@ -7,7 +7,7 @@ use super::kit::{
     self, header, legend, tr, Scale, Swatch, BLUE, GREY, GRID, INK, M, MUTED, SKY, VERMILLION, W,
 };
 use super::Chart;
-use crate::analysis::outlook::ProductOutlook;
+use crate::analysis::model::ProductOutlook;
 use crate::analysis::{Analysis, Niche};
 use crate::error::Result;
 use crate::human::{rub, Lang};
@@ -89,8 +89,8 @@ pub fn render(a: &Analysis, lang: Lang) -> Result<Chart> {
 
 /// The points of one series: (year, value).
 fn points(
-    rows: &[&crate::analysis::outlook::OutlookRow],
-    f: impl Fn(&crate::analysis::outlook::OutlookRow) -> f64,
+    rows: &[&crate::analysis::model::OutlookRow],
+    f: impl Fn(&crate::analysis::model::OutlookRow) -> f64,
 ) -> Vec<(i64, f64)> {
     rows.iter().filter_map(|r| Some((r.year?, f(r)))).collect()
 }

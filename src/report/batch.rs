@@ -54,7 +54,7 @@ fn batch_csv(rows: &[Row]) -> Result<Vec<u8>> {
 }
 
 fn md(s: &str) -> String {
-    super::markdown::esc(s)
+    super::escape::esc(s)
 }
 
 fn tr(lang: Lang, ru: &'static str, en: &'static str) -> &'static str {

@@ -6,7 +6,7 @@
 //! from the dictionary, so a column is defined in exactly one place: adding one is one entry in
 //! a dictionary and its name in a table's list.
 
-use crate::analysis::outlook::OutlookRow;
+use crate::analysis::model::OutlookRow;
 use crate::analysis::portfolio::{Portfolio, RegistryRow, SharedNiche, SupplyMatch};
 use crate::analysis::{Analysis, ImportContent, Need, Niche, ProgrammeEstimate};
 

@@ -238,7 +238,7 @@ fn years_count(n: usize, lang: Lang) -> String {
 /// The analyst's sentence about one product's outlook: where the trend goes, and what the
 /// plans add by their latest year.
 pub fn outlook_sentence(
-    o: &crate::analysis::outlook::ProductOutlook,
+    o: &crate::analysis::model::ProductOutlook,
     base_year: Option<i64>,
     lang: Lang,
 ) -> String {
@@ -396,7 +396,7 @@ pub fn outlook(o: &mut String, a: &Analysis, lang: Lang) {
         };
         let _ = writeln!(o, "{head}\n|---|---|---|---|");
         for r in po.rows() {
-            use crate::analysis::outlook::RowKind;
+            use crate::analysis::model::RowKind;
             let basis = match (r.kind, lang) {
                 (RowKind::History, Lang::Ru) => "факт".to_string(),
                 (RowKind::History, Lang::En) => "actual".to_string(),
