@@ -7,12 +7,11 @@ use super::kit::{
     self, header, legend, note, tr, Scale, Swatch, GREEN, GREY, INK, M, MUTED, VERMILLION, W,
 };
 use super::Chart;
-use crate::analysis::compliance::Criterion;
+use crate::analysis::compliance::{Criterion, Measured, Threshold};
 use crate::analysis::{Analysis, Status};
 use crate::error::Result;
 use crate::human::{pct, Lang};
 use crate::study::Role;
-use serde_json::Value;
 
 /// The bar axis ends at this many times the threshold.
 const CAP: f64 = 2.0;
@@ -65,7 +64,6 @@ fn rows(a: &Analysis, lang: Lang) -> Vec<Row> {
     let th = &a.compliance.thresholds;
     let mut out = Vec::new();
     for c in &a.compliance.criteria {
-        let num = |v: &Value| v.as_f64();
         let mut row = Row {
             label: String::new(),
             ratio: None,
@@ -89,7 +87,7 @@ fn rows(a: &Analysis, lang: Lang) -> Vec<Row> {
                         pct(th.supplier_share_min, lang)
                     ),
                 };
-                if let Some(below) = c.value.as_u64() {
+                if let Measured::Below(below) = c.value {
                     let ok = n_ind.saturating_sub(below);
                     row.ratio = Some(if n_ind > 0 {
                         ok as f64 / n_ind as f64
@@ -117,16 +115,16 @@ fn rows(a: &Analysis, lang: Lang) -> Vec<Row> {
                     )
                 }
                 .to_string();
-                if let (Some(v), Some(t)) = (num(&c.value), num(&c.threshold)) {
-                    row.ratio = Some(ratio(v, t));
-                    row.value = versus(pct(v, lang), pct(t, lang), lang);
+                if let (Measured::Share(v), Threshold::ShareAtLeast(t)) = (&c.value, &c.threshold) {
+                    row.ratio = Some(ratio(*v, *t));
+                    row.value = versus(pct(*v, lang), pct(*t, lang), lang);
                 }
             }
             id => {
                 row.label = count_label(id, lang);
-                if let (Some(v), Some(t)) = (num(&c.value), num(&c.threshold)) {
-                    row.ratio = Some(ratio(v, t));
-                    row.value = versus(format!("{v}"), format!("{t}"), lang);
+                if let (Measured::Count(v), Threshold::AtLeast(t)) = (&c.value, &c.threshold) {
+                    row.ratio = Some(ratio(*v as f64, *t as f64));
+                    row.value = versus(v.to_string(), t.to_string(), lang);
                 }
             }
         }
@@ -165,15 +163,17 @@ fn cooperation(
     (n_ind, n_fin): (u64, u64),
     lang: Lang,
 ) -> Vec<Row> {
-    let min = c.threshold["share_min"]
-        .as_f64()
-        .unwrap_or(th.cooperation_share_min);
-    let below_max = c.threshold["below_max"]
-        .as_f64()
-        .unwrap_or(th.cooperation_below_max);
+    let (min, below_max) = match c.threshold {
+        Threshold::Cooperation {
+            share_min,
+            below_max,
+        } => (share_min, below_max),
+        _ => (th.cooperation_share_min, th.cooperation_below_max),
+    };
+    let shares = c.value.cooperation();
     let options = [
         (
-            "a",
+            shares.map(|s| (s.a, s.a_below, s.a_pass)),
             n_ind,
             tr(
                 lang,
@@ -182,7 +182,7 @@ fn cooperation(
             ),
         ),
         (
-            "b",
+            shares.map(|s| (s.b, s.b_below, s.b_pass)),
             n_fin,
             tr(
                 lang,
@@ -193,10 +193,8 @@ fn cooperation(
     ];
     options
         .into_iter()
-        .map(|(key, n, label)| {
-            let v = c.value[key].as_f64();
-            let below = c.value[format!("{key}_below")].as_u64().unwrap_or(0);
-            let pass = c.value[format!("{key}_pass")].as_bool().unwrap_or(false);
+        .map(|(option, n, label)| {
+            let (v, below, pass) = option.unwrap_or((None, 0, false));
             Row {
                 label: label.to_string(),
                 ratio: v.map(|v| ratio(v, min)),
