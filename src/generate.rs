@@ -254,9 +254,9 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
         .collect();
     // Within a stage a few products carry most of the trade.
     let product_pick = Weighted::new((0..per_stage).map(|j| 1.0 / (1.0 + j as f64).powf(0.8)))
-        .ok_or_else(|| Error::Other("no products".into()))?;
+        .ok_or_else(|| Error::Internal("no products".into()))?;
     let origins = Weighted::new(ORIGINS.iter().map(|(_, w)| f64::from(*w)))
-        .ok_or_else(|| Error::Other("no origins".into()))?;
+        .ok_or_else(|| Error::Internal("no origins".into()))?;
     let domestic_names: Vec<String> = (0..200).map(|k| format!("АО «Поставщик {k}»")).collect();
 
     let product_ids: Vec<String> = products
@@ -488,7 +488,10 @@ enum Sink {
 }
 
 fn parquet_error(path: &Path) -> impl Fn(parquet::errors::ParquetError) -> Error + '_ {
-    move |e| Error::Other(format!("cannot write {}: {e}", path.display()))
+    move |e| Error::Write {
+        file: path.display().to_string(),
+        reason: e.to_string(),
+    }
 }
 
 impl Sink {

@@ -140,7 +140,7 @@ pub fn outlook(
         .map(|n| {
             // A need is always a product of the study; a miss is a bug, reported, not a panic.
             let p = study.product_index(&n.product).ok_or_else(|| {
-                Error::Other(format!(
+                Error::Internal(format!(
                     "internal error: the need {} is not a product of the study",
                     n.product
                 ))

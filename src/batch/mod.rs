@@ -15,7 +15,7 @@ pub mod summary;
 pub use crate::analysis::batch::{Row, Status};
 pub use discover::discover;
 
-use crate::error::Error;
+use crate::error::{Error, StudyId};
 use crate::report::{Format, Lang};
 use crate::{output, run};
 use discover::study_id;
@@ -125,13 +125,14 @@ pub fn run(o: &Options) -> Result<Outcome, Error> {
         .into_iter()
         .map(|d| {
             let id = study_id(&d).and_then(|id| match seen.get(&id) {
-                _ if id == portfolio::FOLDER => Err(Error::Other(format!(
-                    "the study id {id} names the batch's portfolio folder; give the study another id in its study.toml"
-                ))),
-                Some(first) => Err(Error::Other(format!(
-                    "the study id {id} is also used by {}; each study needs its own id",
-                    first.display()
-                ))),
+                _ if id == portfolio::FOLDER => Err(Error::StudyId {
+                    id,
+                    kind: StudyId::Reserved,
+                }),
+                Some(first) => Err(Error::StudyId {
+                    id,
+                    kind: StudyId::Taken(first.clone()),
+                }),
                 None => {
                     seen.insert(id.clone(), d.clone());
                     Ok(id)
@@ -165,7 +166,7 @@ pub fn run(o: &Options) -> Result<Outcome, Error> {
                         let mut r = placeholder(dir, id);
                         failed(
                             &mut r,
-                            &Error::Other("internal error (a bug): the run panicked".into()),
+                            &Error::Internal("internal error (a bug): the run panicked".into()),
                         );
                         r
                     }),
@@ -195,7 +196,10 @@ pub fn run(o: &Options) -> Result<Outcome, Error> {
         Some(n) => rayon::ThreadPoolBuilder::new()
             .num_threads(n.max(1))
             .build()
-            .map_err(|e| Error::Other(format!("cannot start {n} jobs: {e}")))?
+            .map_err(|e| Error::Jobs {
+                jobs: n,
+                reason: e.to_string(),
+            })?
             .install(work),
         None => work(),
     };

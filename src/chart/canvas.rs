@@ -328,7 +328,7 @@ impl Canvas {
 }
 
 fn plot_err<E: std::fmt::Display>(e: E) -> Error {
-    Error::Other(format!("drawing a chart failed: {e}"))
+    Error::Chart(e.to_string())
 }
 
 /// A rounded rectangle as a polygon, 6 points per corner.

@@ -46,7 +46,7 @@ fn fonts() -> Result<()> {
         Ok(())
     })
     .clone()
-    .map_err(Error::Other)
+    .map_err(Error::Internal)
 }
 
 /// The six charts of one analysis, in this order; file names are `<name>.svg` / `<name>.png`.

@@ -21,7 +21,7 @@ pub fn render(rows: &[Row], lang: Lang) -> Result<Files> {
 /// `batch.csv`: one row per study, ids and codes as they are.
 fn batch_csv(rows: &[Row]) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let row_err = |e: csv::Error| Error::Other(format!("cannot render batch.csv: {e}"));
+    let row_err = |e: csv::Error| Error::render("batch.csv", e);
     w.write_record([
         "study",
         "status",
@@ -49,8 +49,7 @@ fn batch_csv(rows: &[Row]) -> Result<Vec<u8>> {
         ])
         .map_err(row_err)?;
     }
-    w.into_inner()
-        .map_err(|e| Error::Other(format!("cannot render batch.csv: {e}")))
+    w.into_inner().map_err(|e| Error::render("batch.csv", e))
 }
 
 fn md(s: &str) -> String {

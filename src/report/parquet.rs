@@ -20,7 +20,7 @@ use std::sync::Arc;
 const CREATED_BY: &str = "nichegraph";
 
 fn err(e: impl std::fmt::Display) -> Error {
-    Error::Other(format!("cannot render Parquet: {e}"))
+    Error::render("Parquet", e)
 }
 
 /// The physical type and, for text, the String logical type of a column of this kind.

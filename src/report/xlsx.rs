@@ -37,7 +37,7 @@ pub fn niches(a: &Analysis, lang: Lang) -> Result<Vec<u8>> {
 }
 
 fn xe(e: XlsxError) -> Error {
-    Error::Other(format!("cannot render XLSX: {e}"))
+    Error::render("XLSX", e)
 }
 
 /// The formats one workbook uses.
@@ -123,9 +123,8 @@ fn workbook(a: &Analysis, lang: Lang, sheet: &str, frame: &Frame) -> Result<Vec<
 
 fn data_sheet(ws: &mut Worksheet, f: &Formats, metas: &[&Meta], rows: &[Vec<Cell>]) -> Result<()> {
     let last_col = u16::try_from(metas.len().saturating_sub(1))
-        .map_err(|_| Error::Other("cannot render XLSX: too many columns".into()))?;
-    let last_row = u32::try_from(rows.len())
-        .map_err(|_| Error::Other("cannot render XLSX: too many rows".into()))?;
+        .map_err(|_| Error::render("XLSX", "too many columns"))?;
+    let last_row = u32::try_from(rows.len()).map_err(|_| Error::render("XLSX", "too many rows"))?;
     let mut widths: Vec<usize> = metas.iter().map(|m| m.name.chars().count() + 3).collect();
 
     for (c, m) in metas.iter().enumerate() {
@@ -134,7 +133,7 @@ fn data_sheet(ws: &mut Worksheet, f: &Formats, metas: &[&Meta], rows: &[Vec<Cell
     }
     for (r, row) in rows.iter().enumerate() {
         if row.len() != metas.len() {
-            return Err(Error::Other(format!(
+            return Err(Error::Internal(format!(
                 "cannot render XLSX: row {} has {} cells for {} columns",
                 r + 1,
                 row.len(),

@@ -63,12 +63,7 @@ pub fn init(dir: &Path, xlsx: bool) -> Result<Created> {
         .map(|(p, _)| p.display().to_string())
         .collect();
     if !existing.is_empty() {
-        return Err(Error::Other(format!(
-            "{} already exist{}; init never overwrites files: choose a new folder, or move {} away",
-            existing.join(", "),
-            if existing.len() == 1 { "s" } else { "" },
-            if existing.len() == 1 { "it" } else { "them" },
-        )));
+        return Err(Error::WouldOverwrite(existing));
     }
     let folder = files[0].0.parent().map(Path::to_path_buf);
     if let Some(folder) = folder.filter(|f| !f.as_os_str().is_empty()) {

@@ -219,7 +219,10 @@ pub(super) fn csv_bytes(t: &Table) -> Result<Vec<u8>> {
     let mut out = "\u{feff}".as_bytes().to_vec();
     {
         let mut w = csv::WriterBuilder::new().from_writer(&mut out);
-        let fail = |e: csv::Error| Error::Other(format!("cannot write {}.csv: {e}", t.def.name));
+        let fail = |e: csv::Error| Error::Write {
+            file: t.def.file_name(),
+            reason: e.to_string(),
+        };
         w.write_record(t.def.columns.iter().map(|c| c.name))
             .map_err(fail)?;
         for row in t.rows {
@@ -230,8 +233,10 @@ pub(super) fn csv_bytes(t: &Table) -> Result<Vec<u8>> {
             }))
             .map_err(fail)?;
         }
-        w.flush()
-            .map_err(|e| Error::Other(format!("cannot write {}.csv: {e}", t.def.name)))?;
+        w.flush().map_err(|e| Error::Write {
+            file: t.def.file_name(),
+            reason: e.to_string(),
+        })?;
     }
     Ok(out)
 }

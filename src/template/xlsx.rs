@@ -24,7 +24,10 @@ const ROLES: [&str; 5] = [
 const STAGES: [&str; 4] = ["1", "2", "3", "4"];
 
 fn xe(e: XlsxError) -> Error {
-    Error::Other(format!("cannot write the workbook: {e}"))
+    Error::Write {
+        file: "the workbook".into(),
+        reason: e.to_string(),
+    }
 }
 
 struct Formats {
