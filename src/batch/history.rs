@@ -1,12 +1,13 @@
 //! What a rerun keeps of a study's previous results: its history and what-if scenarios
-//! (`run::carry_over`), the previous niches.json and compliance.json under
+//! (`carry_over`), the previous niches.json and compliance.json under
 //! `history/<time of the previous run>/`, and what changed since them.
 
 use super::changes;
 use super::summary::Results;
 use crate::analysis::batch::{KeptScenarios, StudyChanges};
+use crate::carry_over::carry_over;
+use crate::manifest::Manifest;
 use crate::output::Files;
-use crate::run::{self, Manifest};
 use std::path::Path;
 
 /// The files a rerun adds to the study's new output folder, and what it found.
@@ -27,7 +28,7 @@ pub(super) fn keep(
     results: &Results,
     threshold: f64,
 ) -> Kept {
-    let (mut files, stamp, scenarios) = run::carry_over(target, previous, current);
+    let (mut files, stamp, scenarios) = carry_over(target, previous, current);
     let old_niches = std::fs::read(target.join("niches.json")).ok();
     let old_comp = std::fs::read(target.join("compliance.json")).ok();
     let mut changes = None;

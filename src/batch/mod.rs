@@ -17,7 +17,7 @@ pub use discover::discover;
 
 use crate::error::{Error, StudyId};
 use crate::report::{Format, Lang};
-use crate::{output, run};
+use crate::{manifest, output};
 use discover::study_id;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -74,7 +74,7 @@ fn run_one(o: &Options, dir: &Path, id: &str) -> Row {
     let mut row = placeholder(dir, id);
     row.status = Status::Ok;
     let target = o.out.join(id);
-    let previous = run::Manifest::read(&target.join("run.json"));
+    let previous = manifest::Manifest::read(&target.join("run.json"));
     let current = crate::manifest(dir, &o.out, o.lang, &o.formats, o.input, "batch");
     if !o.force && previous.as_ref().is_some_and(|p| p.same_run(&current)) {
         row.status = Status::Unchanged;
@@ -93,7 +93,7 @@ fn run_one(o: &Options, dir: &Path, id: &str) -> Row {
     };
     let results = Results::of(&prepared.analysis);
     let mut files = prepared.files;
-    // Keep the history and the what-if scenarios (see `run::carry_over`).
+    // Keep the history and the what-if scenarios (see `carry_over`).
     let kept = history::keep(
         &target,
         previous.as_ref(),

@@ -1,12 +1,14 @@
 //! `compliance`: each requirement of Decree No. 779 as a bar of its value in per cent of its
 //! threshold, with the threshold at 100 % and pass / fail / unknown colours and labels.
 
+use super::axes::Scale;
 use super::canvas::{wrap, Align, Canvas, Rgb};
+use super::frame::{header, legend, note, Swatch};
 use super::hidden::pct_tick;
-use super::kit::{
-    self, header, legend, note, tr, Scale, Swatch, GREEN, GREY, INK, M, MUTED, VERMILLION, W,
-};
+use super::palette::{GREEN, GREY, INK, M, MUTED, VERMILLION, W};
+use super::words::tr;
 use super::Chart;
+use super::{axes, canvas, frame, palette};
 use crate::analysis::compliance::{Criterion, Measured, Threshold};
 use crate::analysis::{Analysis, Status};
 use crate::error::Result;
@@ -227,7 +229,7 @@ pub fn render(a: &Analysis, lang: Lang) -> Result<Chart> {
         "Соответствие требованиям к промышленным кластерам (ПП РФ № 779)",
         "Registry requirements for industrial clusters (Decree No. 779)",
     );
-    let mut c = Canvas::new(W, kit::MIN_H);
+    let mut c = Canvas::new(W, palette::MIN_H);
     let mut y = header(&mut c, title, &a.study.name);
     let overall = a.compliance.overall;
     let head = format!(
@@ -264,8 +266,8 @@ pub fn render(a: &Analysis, lang: Lang) -> Result<Chart> {
 
     let rows = rows(a, lang);
     if rows.is_empty() {
-        c.h = kit::MIN_H;
-        kit::empty(
+        c.h = palette::MIN_H;
+        frame::empty(
             &mut c,
             y,
             tr(
@@ -308,13 +310,13 @@ pub fn render(a: &Analysis, lang: Lang) -> Result<Chart> {
         }
         ry += h;
     }
-    let ticks = kit::ticks(CAP * 100.0, 50.0, |v| pct_tick(v, lang));
+    let ticks = axes::ticks(CAP * 100.0, 50.0, |v| pct_tick(v, lang));
     let axis = tr(
         lang,
         "Значение в % от порогового",
         "Value as % of the threshold",
     );
-    let below = kit::x_axis(&mut c, s, &ticks, (plot_top, plot_bottom), axis);
+    let below = axes::x_axis(&mut c, s, &ticks, (plot_top, plot_bottom), axis);
     let mut ry = plot_top;
     for (r, (label, extra, h)) in rows.iter().zip(&laid) {
         let mid = ry + h / 2.0;
@@ -337,11 +339,17 @@ pub fn render(a: &Analysis, lang: Lang) -> Result<Chart> {
             None => {
                 let x1 = s.at(100.0);
                 c.rect(s.p0, y0, x1, y1, GREY.tint(0.8));
-                kit::hatch(&mut c, (s.p0, y0, x1, y1), GREY, 7.0, 1.5);
+                canvas::hatch(&mut c, (s.p0, y0, x1, y1), GREY, 7.0, 1.5);
                 let t = tr(lang, "нет данных", "no data");
                 let tw = super::canvas::text_width(t, 13.0, true) / 2.0 + 6.0;
                 let cx = (s.p0 + x1) / 2.0;
-                c.rect(cx - tw, mid - 9.0, cx + tw, mid + 9.0, super::kit::WHITE);
+                c.rect(
+                    cx - tw,
+                    mid - 9.0,
+                    cx + tw,
+                    mid + 9.0,
+                    super::palette::WHITE,
+                );
                 c.text(t, ((s.p0 + x1) / 2.0, mid), 13.0, true, INK, Align::Center);
             }
         }
@@ -383,6 +391,6 @@ pub fn render(a: &Analysis, lang: Lang) -> Result<Chart> {
         "The cooperation requirement is met when option A or option B is. Values above 200% of the threshold end in an arrow. Not checked from data: the cluster's territory; the spatial development strategy and territorial planning schemes.",
     );
     let end = note(&mut c, text, below + 4.0);
-    c.h = (end + M / 2.0).max(kit::MIN_H);
+    c.h = (end + M / 2.0).max(palette::MIN_H);
     c.render("compliance", title.to_string())
 }
