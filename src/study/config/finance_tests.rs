@@ -1,6 +1,7 @@
 //! Tests of `config.rs`.
 
 use super::*;
+use crate::error::Problem;
 
 const HEAD: &str = "id = \"a\"\nname = \"A\"\nregions = [\"R\"]\n";
 
