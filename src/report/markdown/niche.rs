@@ -2,9 +2,10 @@
 //! report.md and the proposals both say it so.
 
 use super::words::{Words, EN, RU};
-use super::{esc, human};
 use crate::analysis::{Flag, InvestmentBasis, Need};
+use crate::human;
 use crate::human::{country, pct, qty, roman, rub, Lang};
+use crate::report::escape::esc;
 
 pub(super) fn num(x: f64, lang: Lang) -> String {
     let s = format!("{}", x + 0.0);
