@@ -295,7 +295,7 @@ impl Records {
         };
         let delimiter = match opts.delimiter {
             Some(d) => d,
-            None => match dialect::delimiter(&text, shown, &names) {
+            None => match dialect::delimiter(&text, shown, names) {
                 Ok(d) => d,
                 Err(p) => {
                     problems.push(*p);
