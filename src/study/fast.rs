@@ -12,18 +12,19 @@
 //! their (value, quantity), whatever the order of the rows in the file or of the threads. The
 //! exact loader uses the same order (`sum_group`), so both give identical bits.
 
+use super::aggregate::{history, HistRow};
+use super::countries::read_origin;
 use super::dialect::{self, Detected, DialectOptions, Encoding};
-use super::load::read_origin;
 use super::table::{parse_f64, MAX_MAGNITUDE, MIN_MAGNITUDE};
-use super::{Flow, Source, YearSums};
+use super::{Flow, Source};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Mutex;
 
-/// The flow columns' names, in `load::FLOWS` order (positions below index into it).
+/// The flow columns' names, in `schema::FLOWS` order (positions below index into it).
 fn columns() -> [&'static str; 7] {
-    super::load::FLOWS.each_ref().map(|c| c.name)
+    super::schema::FLOWS.each_ref().map(|c| c.name)
 }
 
 /// Supplier codes below this are participant indices.
@@ -484,76 +485,6 @@ fn typed_max_def(defs: &[i16], values: usize, n: usize) -> Option<bool> {
     }
     let present = defs.iter().filter(|&&d| d > 0).count();
     (defs.len() == n && present == values).then_some(true)
-}
-
-/// Sums one group's (value, quantity) pairs, sorted by (value, quantity) in place, as
-/// (quantity, value). Both loaders add up flows with this, so their bits agree. Starting from
-/// +0.0 also turns a "-0" cell into 0.
-pub(super) fn sum_group(pairs: &mut [(f64, f64)]) -> (f64, f64) {
-    pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
-    pairs
-        .iter()
-        .fold((0.0, 0.0), |(q, v), &(pv, pq)| (q + pq, v + pv))
-}
-
-/// One valid flow row of a year other than the selected one, as the outlook's history needs it.
-#[derive(Clone, Copy)]
-pub(super) struct HistRow {
-    pub product: u32,
-    pub year: i64,
-    pub value: f64,
-    pub quantity: f64,
-    pub import: bool,
-}
-
-/// The history from every year seen and the rows of other years than the selected one: both
-/// loaders build it with this, so their bits agree. Sums are canonical: each (product, year)
-/// adds its rows in the order of (value, quantity, import), whatever the file's row order.
-pub(super) fn history(
-    has_year: bool,
-    years: &BTreeSet<i64>,
-    selected_year: Option<i64>,
-    mut rows: Vec<HistRow>,
-) -> super::History {
-    let Some(y) = selected_year else {
-        return super::History::default();
-    };
-    if !has_year {
-        return super::History {
-            years: vec![y],
-            sums: Vec::new(),
-        };
-    }
-    rows.retain(|r| r.year < y);
-    rows.par_sort_unstable_by(|a, b| {
-        (a.product, a.year)
-            .cmp(&(b.product, b.year))
-            .then(a.value.total_cmp(&b.value))
-            .then(a.quantity.total_cmp(&b.quantity))
-            .then(a.import.cmp(&b.import))
-    });
-    let mut sums: Vec<YearSums> = Vec::new();
-    for r in &rows {
-        if !matches!(sums.last(), Some(s) if s.product == r.product as usize && s.year == r.year) {
-            sums.push(YearSums {
-                product: r.product as usize,
-                year: r.year,
-                demand_qty: 0.0,
-                demand_rub: 0.0,
-                import_rub: 0.0,
-            });
-        }
-        let Some(s) = sums.last_mut() else { continue };
-        s.demand_qty += r.quantity;
-        s.demand_rub += r.value;
-        if r.import {
-            s.import_rub += r.value;
-        }
-    }
-    super::History {
-        years: years.range(..=y).copied().collect(),
-        sums,
-    }
 }
 
 /// Aggregated flows from rows sorted by (product, consumer, supplier, value, quantity).

@@ -12,7 +12,8 @@
 //! on line 1, and row 1 stands for the schema (the "header"). A file that cannot be read as
 //! Parquet is one problem naming it.
 
-use super::table::{Column, Table};
+use super::schema::Column;
+use super::table::Table;
 use crate::error::Problem;
 use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::record::Field;

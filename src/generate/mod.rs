@@ -8,9 +8,13 @@
 //! same arguments always give byte-identical files.
 
 use crate::error::{Error, Result};
+use crate::study::schema::{self, header, FLOWS_PARQUET, SETTINGS_FILE, TABLES};
 use std::fmt::Write as _;
-use std::io::Write;
 use std::path::Path;
+
+mod flows;
+
+use flows::{FlowColumns, Sink, CHUNK};
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -130,15 +134,14 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
             "--participants must be at least 2 (a flow goes between two parties)".into(),
         ));
     }
-    for name in [
-        "study.toml",
-        "participants.csv",
-        "products.csv",
-        "flows.csv",
-        "flows.parquet",
-        "specs.csv",
-        "plans.csv",
-    ] {
+    let mut names = vec![SETTINGS_FILE.to_string()];
+    for t in &TABLES {
+        names.push(t.file_name());
+        if t.name == "flows" {
+            names.push(FLOWS_PARQUET.to_string());
+        }
+    }
+    for name in &names {
         if dir.join(name).exists() {
             return Err(Error::Usage(format!(
                 "{} already exists; generate writes into a new or empty folder",
@@ -199,7 +202,9 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
     let per_stage = (n / 100).clamp(2, 1000);
     let mut products = Vec::with_capacity(4 * per_stage);
     let mut out = String::new();
-    out.push_str("id,name,stage,unit,benchmark_price_rub,capex_rub_per_unit,min_capacity\n");
+    // Every column but the product code.
+    let columns = schema::PRODUCTS.iter().filter(|c| c.name != "code");
+    let _ = writeln!(out, "{}", header(columns));
     for stage in 1..=4u8 {
         for j in 0..per_stage {
             let base = [0.0, 8.0e4, 1.5e4, 1.2e5, 1.5e6][stage as usize];
@@ -252,9 +257,9 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
         .collect();
     // Within a stage a few products carry most of the trade.
     let product_pick = Weighted::new((0..per_stage).map(|j| 1.0 / (1.0 + j as f64).powf(0.8)))
-        .ok_or_else(|| Error::Other("no products".into()))?;
+        .ok_or_else(|| Error::Internal("no products".into()))?;
     let origins = Weighted::new(ORIGINS.iter().map(|(_, w)| f64::from(*w)))
-        .ok_or_else(|| Error::Other("no origins".into()))?;
+        .ok_or_else(|| Error::Internal("no origins".into()))?;
     let domestic_names: Vec<String> = (0..200).map(|k| format!("АО «Поставщик {k}»")).collect();
 
     let product_ids: Vec<String> = products
@@ -263,7 +268,7 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
         .map(|(k, pr)| format!("s{}-{:04}", pr.stage, k % per_stage))
         .collect();
     let mut sink = if p.parquet {
-        Sink::parquet(&dir.join("flows.parquet"))?
+        Sink::parquet(&dir.join(FLOWS_PARQUET))?
     } else {
         Sink::csv(&dir.join("flows.csv"))?
     };
@@ -334,7 +339,7 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
     sink.finish()?;
 
     let mut out = String::with_capacity(n * 120);
-    out.push_str("id,name,region,role,stage,employees,hp_jobs,in_governance,output_rub,inn\n");
+    let _ = writeln!(out, "{}", header(&schema::PARTICIPANTS));
     for (i, f) in firms.iter().enumerate() {
         let output = f.output.max((f.purchases * f.markup).round()).min(1e15);
         let _ = writeln!(out, "{}{output},{}", f.line, 1_600_000_000u64 + i as u64);
@@ -343,7 +348,7 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
 
     // Plans: the first participants at a stage grow their output by 10–50 % two years on.
     if p.plans > 0 {
-        let mut out = String::from("participant,year,output_rub,note\n");
+        let mut out = header(&schema::PLANS) + "\n";
         for (i, f) in firms
             .iter()
             .enumerate()
@@ -362,7 +367,11 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
     }
 
     // Specs: a requirement per few hundred flows, half of them not met by anyone.
-    let mut out = String::from("consumer,product,parameter,required_min,required_max,available\n");
+    // Without the parameter's name and unit.
+    let columns = schema::SPECS
+        .iter()
+        .take_while(|c| c.name != "parameter_name");
+    let mut out = header(columns) + "\n";
     let n_specs = (p.flows / 500).clamp(1, 5000);
     for _ in 0..n_specs {
         let c = buyers.pick(&mut rng);
@@ -396,7 +405,7 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    write_file(dir, "study.toml", toml.as_bytes())?;
+    write_file(dir, SETTINGS_FILE, toml.as_bytes())?;
     Ok(format!(
         "wrote {} ({n} participants, {} products, {} flow rows{}, {n_specs} specs)",
         dir.display(),
@@ -409,207 +418,4 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
 fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     let path = dir.join(name);
     std::fs::write(&path, bytes).map_err(|e| Error::io("cannot write", &path, e))
-}
-
-/// Rows are generated and written this many at a time (one Parquet row group each).
-const CHUNK: usize = 1 << 20;
-
-/// Generated flow rows, column by column, one chunk at a time.
-struct FlowColumns {
-    supplier: Vec<String>,
-    name: Vec<String>,
-    consumer: Vec<u32>,
-    product: Vec<u32>,
-    quantity: Vec<f64>,
-    value: Vec<f64>,
-    years: Vec<i64>,
-    width: usize,
-    /// The year and the value scale of the rows pushed next.
-    year: i64,
-    scale: f64,
-}
-
-impl FlowColumns {
-    fn with_capacity(n: usize, width: usize) -> Self {
-        FlowColumns {
-            supplier: Vec::with_capacity(n),
-            name: Vec::with_capacity(n),
-            consumer: Vec::with_capacity(n),
-            product: Vec::with_capacity(n),
-            quantity: Vec::with_capacity(n),
-            value: Vec::with_capacity(n),
-            years: Vec::with_capacity(n),
-            width,
-            year: YEAR,
-            scale: 1.0,
-        }
-    }
-
-    fn len(&self) -> usize {
-        self.supplier.len()
-    }
-
-    fn clear(&mut self) {
-        self.supplier.clear();
-        self.name.clear();
-        self.consumer.clear();
-        self.product.clear();
-        self.quantity.clear();
-        self.value.clear();
-        self.years.clear();
-    }
-
-    fn push(&mut self, s: &str, name: &str, c: usize, p: usize, q: f64, v: f64) {
-        self.supplier.push(s.to_string());
-        self.name.push(name.to_string());
-        self.consumer.push(c as u32);
-        self.product.push(p as u32);
-        // Quantities to 1/1000 of a unit, values to the kopeck, within the input bounds.
-        self.quantity
-            .push(((q * 1000.0).round() / 1000.0).clamp(0.001, 1e12));
-        self.value
-            .push(((v * self.scale * 100.0).round() / 100.0).clamp(0.01, 1e14));
-        self.years.push(self.year);
-    }
-}
-
-enum Sink {
-    Csv(std::path::PathBuf, std::io::BufWriter<std::fs::File>),
-    Parquet(
-        std::path::PathBuf,
-        parquet::file::writer::SerializedFileWriter<std::fs::File>,
-    ),
-}
-
-fn parquet_error(path: &Path) -> impl Fn(parquet::errors::ParquetError) -> Error + '_ {
-    move |e| Error::Other(format!("cannot write {}: {e}", path.display()))
-}
-
-impl Sink {
-    fn csv(path: &Path) -> Result<Sink> {
-        let io = |e| Error::io("cannot write", path, e);
-        let f = std::fs::File::create(path).map_err(io)?;
-        let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
-        w.write_all(b"supplier,supplier_name,consumer,product,quantity,value_rub,year\n")
-            .map_err(io)?;
-        Ok(Sink::Csv(path.to_path_buf(), w))
-    }
-
-    fn parquet(path: &Path) -> Result<Sink> {
-        use parquet::basic::Compression;
-        use parquet::file::properties::WriterProperties;
-        use parquet::file::writer::SerializedFileWriter;
-        use parquet::schema::parser::parse_message_type;
-        use std::sync::Arc;
-
-        let fail = parquet_error(path);
-        let schema = Arc::new(
-            parse_message_type(
-                "message flows {
-                    required binary supplier (UTF8);
-                    optional binary supplier_name (UTF8);
-                    required binary consumer (UTF8);
-                    required binary product (UTF8);
-                    required double quantity;
-                    required double value_rub;
-                    required int64 year;
-                }",
-            )
-            .map_err(&fail)?,
-        );
-        let props = Arc::new(
-            WriterProperties::builder()
-                .set_compression(Compression::SNAPPY)
-                .set_created_by("nichegraph generate".into())
-                .build(),
-        );
-        let file = std::fs::File::create(path).map_err(|e| Error::io("cannot write", path, e))?;
-        let writer = SerializedFileWriter::new(file, schema, props).map_err(&fail)?;
-        Ok(Sink::Parquet(path.to_path_buf(), writer))
-    }
-
-    fn write(&mut self, rows: &FlowColumns, product_ids: &[String]) -> Result<()> {
-        let width = rows.width;
-        match self {
-            Sink::Csv(path, w) => {
-                let mut line = String::with_capacity(128);
-                for i in 0..rows.len() {
-                    line.clear();
-                    let _ = writeln!(
-                        line,
-                        "{},{},f{:0width$},{},{},{},{}",
-                        rows.supplier[i],
-                        rows.name[i],
-                        rows.consumer[i],
-                        product_ids[rows.product[i] as usize],
-                        rows.quantity[i],
-                        rows.value[i],
-                        rows.years[i],
-                    );
-                    w.write_all(line.as_bytes())
-                        .map_err(|e| Error::io("cannot write", path, e))?;
-                }
-                Ok(())
-            }
-            Sink::Parquet(path, writer) => {
-                use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int64Type};
-                let fail = parquet_error(path);
-                let bytes = |v: &mut dyn Iterator<Item = String>| {
-                    v.map(|s| ByteArray::from(s.into_bytes()))
-                        .collect::<Vec<_>>()
-                };
-                let supplier = bytes(&mut rows.supplier.iter().cloned());
-                let names = bytes(&mut rows.name.iter().filter(|s| !s.is_empty()).cloned());
-                let name_levels: Vec<i16> =
-                    rows.name.iter().map(|s| i16::from(!s.is_empty())).collect();
-                let consumer = bytes(&mut rows.consumer.iter().map(|c| format!("f{c:0width$}")));
-                let product = bytes(
-                    &mut rows
-                        .product
-                        .iter()
-                        .map(|p| product_ids[*p as usize].clone()),
-                );
-                let years = rows.years.clone();
-                let mut group = writer.next_row_group().map_err(&fail)?;
-                let mut k = 0;
-                while let Some(mut col) = group.next_column().map_err(&fail)? {
-                    match k {
-                        0 | 2 | 3 => {
-                            let data = [&supplier, &supplier, &consumer, &product][k];
-                            col.typed::<ByteArrayType>()
-                                .write_batch(data, None, None)
-                                .map_err(&fail)?;
-                        }
-                        1 => {
-                            col.typed::<ByteArrayType>()
-                                .write_batch(&names, Some(&name_levels), None)
-                                .map_err(&fail)?;
-                        }
-                        4 | 5 => {
-                            let data = if k == 4 { &rows.quantity } else { &rows.value };
-                            col.typed::<DoubleType>()
-                                .write_batch(data, None, None)
-                                .map_err(&fail)?;
-                        }
-                        _ => {
-                            col.typed::<Int64Type>()
-                                .write_batch(&years, None, None)
-                                .map_err(&fail)?;
-                        }
-                    }
-                    col.close().map_err(&fail)?;
-                    k += 1;
-                }
-                group.close().map_err(&fail)?;
-                Ok(())
-            }
-        }
-    }
-
-    fn finish(self) -> Result<()> {
-        match self {
-            Sink::Csv(path, mut w) => w.flush().map_err(|e| Error::io("cannot write", &path, e)),
-            Sink::Parquet(path, w) => w.close().map(|_| ()).map_err(parquet_error(&path)),
-        }
-    }
 }
