@@ -111,15 +111,113 @@ pub enum Error {
     /// A bad combination of options that clap cannot catch (exit 2).
     #[error("{0}")]
     Usage(String),
-    /// Anything else (exit 1).
+    /// The path given is neither a study folder nor a study workbook (exit 1).
+    #[error("{} is not a study folder; expected a folder with study.toml, participants.csv, products.csv and flows.csv (or flows.parquet, or a flows/ folder of Parquet files), or a study workbook (.xlsx)", .0.display())]
+    NotAStudy(std::path::PathBuf),
+    /// `init` would overwrite these files (exit 1).
+    #[error("{}", exist_message(.0))]
+    WouldOverwrite(Vec<String>),
+    /// An output path that cannot be written as a folder of results (exit 1).
+    #[error("{}", .kind.message(.path))]
+    OutputPath {
+        path: std::path::PathBuf,
+        kind: OutputPath,
+    },
+    /// Two studies of a batch share an id, or one takes the portfolio's folder (exit 1).
+    #[error("{}", .kind.message(.id))]
+    StudyId { id: String, kind: StudyId },
+    /// An output format could not be rendered (exit 1): `what` is the format or file.
+    #[error("cannot render {what}: {reason}")]
+    Render { what: String, reason: String },
+    /// A file could not be written by a library that reports no `io::Error` (exit 1).
+    #[error("cannot write {file}: {reason}")]
+    Write { file: String, reason: String },
+    /// Drawing a chart failed (exit 1).
+    #[error("drawing a chart failed: {0}")]
+    Chart(String),
+    /// The worker threads could not be started (exit 1).
+    #[error("cannot start {jobs} jobs: {reason}")]
+    Jobs { jobs: usize, reason: String },
+    /// A bug: a state the code rules out was reached; the message says which (exit 1).
     #[error("{0}")]
-    Other(String),
+    Internal(String),
     /// A batch in which some studies failed; they were reported already. Carries the exit code.
     #[error("some studies failed")]
     Batch(i32),
 }
 
+/// Why an output path cannot hold results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputPath {
+    /// A symbolic link where a folder of results goes.
+    SymbolicLink,
+    /// A study id that cannot name a folder (the path is the id).
+    BadName,
+    /// `--out` is a file.
+    OutIsFile,
+    /// The study's output folder exists as something else.
+    NotAFolder,
+}
+
+impl OutputPath {
+    fn message(self, path: &std::path::Path) -> String {
+        let p = path.display();
+        match self {
+            OutputPath::SymbolicLink => format!(
+                "{p} is a symbolic link; nichegraph writes only into real folders under --out (remove the link)"
+            ),
+            OutputPath::BadName => format!("{:?} cannot name an output folder", path.to_string_lossy()),
+            OutputPath::OutIsFile => format!(
+                "the output path {p} is a file; expected a folder (choose another with --out)"
+            ),
+            OutputPath::NotAFolder => format!(
+                "{p} exists and is not a folder; move it away so that the results can be written"
+            ),
+        }
+    }
+}
+
+/// Why a batch cannot give a study its id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StudyId {
+    /// The id names the batch's portfolio folder.
+    Reserved,
+    /// Another study (this path) has it already.
+    Taken(std::path::PathBuf),
+}
+
+impl StudyId {
+    fn message(&self, id: &str) -> String {
+        match self {
+            StudyId::Reserved => format!(
+                "the study id {id} names the batch's portfolio folder; give the study another id in its study.toml"
+            ),
+            StudyId::Taken(first) => format!(
+                "the study id {id} is also used by {}; each study needs its own id",
+                first.display()
+            ),
+        }
+    }
+}
+
+fn exist_message(existing: &[String]) -> String {
+    format!(
+        "{} already exist{}; init never overwrites files: choose a new folder, or move {} away",
+        existing.join(", "),
+        if existing.len() == 1 { "s" } else { "" },
+        if existing.len() == 1 { "it" } else { "them" },
+    )
+}
+
 impl Error {
+    /// `Error::Render` for a format or file and the library's error.
+    pub fn render(what: &str, reason: impl std::fmt::Display) -> Self {
+        Error::Render {
+            what: what.to_string(),
+            reason: reason.to_string(),
+        }
+    }
+
     pub fn io(context: impl Into<String>, path: &std::path::Path, source: std::io::Error) -> Self {
         Error::Io {
             context: format!("{} {}", context.into(), path.display()),
@@ -131,7 +229,16 @@ impl Error {
         match self {
             Error::Data(_) => 65,
             Error::Usage(_) => 2,
-            Error::Io { .. } | Error::Other(_) => 1,
+            Error::Io { .. }
+            | Error::NotAStudy(_)
+            | Error::WouldOverwrite(_)
+            | Error::OutputPath { .. }
+            | Error::StudyId { .. }
+            | Error::Render { .. }
+            | Error::Write { .. }
+            | Error::Chart(_)
+            | Error::Jobs { .. }
+            | Error::Internal(_) => 1,
             Error::Batch(code) => *code,
         }
     }

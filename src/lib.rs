@@ -6,15 +6,16 @@
 
 pub mod analysis;
 pub mod batch;
+pub mod carry_over;
 pub mod cli;
 pub mod error;
 pub mod generate;
 pub mod graph;
 pub mod human;
+pub mod manifest;
 pub mod output;
 pub mod progress;
 pub mod report;
-pub mod run;
 pub mod study;
 pub mod template;
 
@@ -29,7 +30,7 @@ pub struct AnalyzeOutcome {
     pub folder: PathBuf,
     /// What-if scenarios of the replaced results: where they are now (relative to `folder`)
     /// and their products.
-    pub kept_scenarios: Option<run::KeptScenarios>,
+    pub kept_scenarios: Option<analysis::batch::KeptScenarios>,
     pub analysis: analysis::Analysis,
     pub warnings: Vec<String>,
     /// How the study was read, for the reader to know (`study::warnings::notes`).
@@ -42,7 +43,7 @@ pub struct Prepared {
     pub analysis: analysis::Analysis,
     /// Every output file, `run.json` included.
     pub files: output::Files,
-    pub manifest: run::Manifest,
+    pub manifest: manifest::Manifest,
 }
 
 /// The manifest a run of `study_dir` with these options would write (times left empty).
@@ -53,13 +54,13 @@ pub fn manifest(
     formats: &[report::Format],
     input: study::dialect::DialectOptions,
     command: &str,
-) -> run::Manifest {
-    run::Manifest {
+) -> manifest::Manifest {
+    manifest::Manifest {
         tool: "nichegraph".into(),
         version: env!("CARGO_PKG_VERSION").into(),
         command: command.into(),
         study: study_dir.display().to_string(),
-        inputs: run::inputs(study_dir),
+        inputs: manifest::inputs(study_dir),
         options: serde_json::json!({
             "lang": lang,
             "format": formats,
@@ -115,8 +116,8 @@ pub fn prepare(
     phases.done("analysis");
     let mut files = report::render(&analysis, lang, formats)?;
     phases.done("render");
-    manifest.started = run::timestamp(started);
-    manifest.finished = run::timestamp(SystemTime::now());
+    manifest.started = manifest::timestamp(started);
+    manifest.finished = manifest::timestamp(SystemTime::now());
     manifest.duration_ms = clock.elapsed().as_millis();
     files.push(("run.json".into(), report::json::to_bytes(&manifest)?));
     Ok(Prepared {
@@ -139,8 +140,8 @@ pub fn analyze(
     let mut phases = Phases::new();
     // A rerun keeps the history and the what-if scenarios of the results it replaces.
     let target = out.join(&p.study.config.id);
-    let previous = run::Manifest::read(&target.join("run.json"));
-    let (kept, _, scenarios) = run::carry_over(&target, previous.as_ref(), &p.manifest);
+    let previous = manifest::Manifest::read(&target.join("run.json"));
+    let (kept, _, scenarios) = carry_over::carry_over(&target, previous.as_ref(), &p.manifest);
     let mut files = p.files;
     files.extend(kept);
     let folder = output::write_folder(out, &p.study.config.id, &files)?;

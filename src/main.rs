@@ -40,7 +40,10 @@ fn n(count: usize, one: &'static str, many: &'static str) -> String {
 }
 
 /// Where a rerun put the what-if scenarios of the results it replaced.
-fn kept_line(k: &nichegraph::run::KeptScenarios, study_out: &std::path::Path) -> String {
+fn kept_line(
+    k: &nichegraph::analysis::batch::KeptScenarios,
+    study_out: &std::path::Path,
+) -> String {
     let what = n(k.products.len(), "what-if scenario", "what-if scenarios");
     let (list, at) = (k.products.join(", "), study_out.join(&k.folder));
     if k.to_history {

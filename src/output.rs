@@ -3,7 +3,7 @@
 //! replaced by a complete new one, and a killed run leaves only a temporary folder that the
 //! next run removes.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, OutputPath, Result};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -88,10 +88,10 @@ fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
 pub fn refuse_links(paths: &[&Path]) -> Result<()> {
     for p in paths {
         if fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink()) {
-            return Err(Error::Other(format!(
-                "{} is a symbolic link; nichegraph writes only into real folders under --out (remove the link)",
-                p.display()
-            )));
+            return Err(Error::OutputPath {
+                path: p.to_path_buf(),
+                kind: OutputPath::SymbolicLink,
+            });
         }
     }
     Ok(())
@@ -101,23 +101,26 @@ pub fn refuse_links(paths: &[&Path]) -> Result<()> {
 pub fn write_folder(out: &Path, id: &str, files: &Files) -> Result<PathBuf> {
     // Ids come from data: they must name one folder inside `out`, never a way out of it.
     if id.is_empty() || id.chars().all(|c| c == '.') || id.contains(['/', '\\']) {
-        return Err(Error::Other(format!("{id:?} cannot name an output folder")));
+        return Err(Error::OutputPath {
+            path: PathBuf::from(id),
+            kind: OutputPath::BadName,
+        });
     }
     if out.exists() && !out.is_dir() {
-        return Err(Error::Other(format!(
-            "the output path {} is a file; expected a folder (choose another with --out)",
-            out.display()
-        )));
+        return Err(Error::OutputPath {
+            path: out.to_path_buf(),
+            kind: OutputPath::OutIsFile,
+        });
     }
     fs::create_dir_all(out).map_err(|e| Error::io("cannot create the output folder", out, e))?;
     clean_stale(out, id);
     let target = out.join(id);
     if let Ok(meta) = fs::symlink_metadata(&target) {
         if !meta.is_dir() {
-            return Err(Error::Other(format!(
-                "{} exists and is not a folder; move it away so that the results can be written",
-                target.display()
-            )));
+            return Err(Error::OutputPath {
+                path: target.clone(),
+                kind: OutputPath::NotAFolder,
+            });
         }
     }
     let nanos = std::time::SystemTime::now()
@@ -163,6 +166,22 @@ pub fn write_folder(out: &Path, id: &str, files: &Files) -> Result<PathBuf> {
             Err(Error::io("cannot write the results to", &target, e))
         }
     }
+}
+
+/// Writes each of `files` into the folder `dir`, each atomically: a temporary file beside it,
+/// then a rename. For files that stand beside the study folders (the batch's tables).
+pub fn write_each(dir: &Path, files: &Files) -> Result<()> {
+    for (name, bytes) in files {
+        let path = dir.join(name);
+        let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+        fs::write(&tmp, bytes)
+            .and_then(|_| fs::rename(&tmp, &path))
+            .map_err(|e| {
+                let _ = fs::remove_file(&tmp);
+                Error::io("cannot write", &path, e)
+            })?;
+    }
+    Ok(())
 }
 
 /// Every file under `dir/sub`, as (path relative to `dir`, bytes).

@@ -1,8 +1,7 @@
 //! Registry compliance with Government Decree No. 779 (SPEC "Registry compliance").
 
 use crate::study::{ComplianceThresholds, Role, Source, Study};
-use serde::Serialize;
-use serde_json::{json, Value};
+use serde::{Serialize, Serializer};
 
 /// The criterion ids in the order of SPEC's compliance table (and of `Compliance::criteria`).
 pub const CRITERIA: [&str; 8] = [
@@ -34,12 +33,96 @@ impl Status {
     }
 }
 
+/// What a criterion measured (compliance.json writes it as a number, null or an object).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Measured {
+    /// Participants of a role.
+    Count(u64),
+    /// A share (0.7 = 70 %).
+    Share(f64),
+    /// Industrial participants that sell less than the minimum share inside the cluster.
+    Below(u64),
+    /// The data needed are missing.
+    Unknown,
+    Cooperation(CooperationShares),
+}
+
+/// Cooperation's two options (Decree 779): A for the industrial participants' sales inside
+/// the cluster, B for the final producers' purchases; each a share (none without the data or
+/// the participants), the participants below the minimum, and whether the option passes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CooperationShares {
+    pub a: Option<f64>,
+    pub a_below: usize,
+    pub a_pass: bool,
+    pub b: Option<f64>,
+    pub b_below: usize,
+    pub b_pass: bool,
+}
+
+/// What a criterion requires.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Threshold {
+    /// At least this many participants.
+    AtLeast(u64),
+    /// A share of at least this.
+    ShareAtLeast(f64),
+    /// No participant below (every industrial participant sells its minimum share).
+    NoneBelow,
+    /// Each option's share at least `share_min`, with at most `below_max` of its participants
+    /// below it.
+    Cooperation { share_min: f64, below_max: f64 },
+}
+
+/// As compliance.json has always written it: a number, or `{"below_max", "share_min"}`.
+impl Serialize for Threshold {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Coop {
+            below_max: f64,
+            share_min: f64,
+        }
+        match *self {
+            Threshold::AtLeast(n) => s.serialize_u64(n),
+            Threshold::ShareAtLeast(x) => s.serialize_f64(x),
+            Threshold::NoneBelow => s.serialize_u64(0),
+            Threshold::Cooperation {
+                share_min,
+                below_max,
+            } => Coop {
+                below_max,
+                share_min,
+            }
+            .serialize(s),
+        }
+    }
+}
+
+impl Measured {
+    /// The share measured, for a share criterion.
+    pub fn share(&self) -> Option<f64> {
+        match self {
+            Measured::Share(x) => Some(*x),
+            _ => None,
+        }
+    }
+
+    /// Cooperation's options, for the cooperation criterion.
+    pub fn cooperation(&self) -> Option<&CooperationShares> {
+        match self {
+            Measured::Cooperation(c) => Some(c),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Criterion {
     pub id: &'static str,
     pub status: Status,
-    pub value: Value,
-    pub threshold: Value,
+    pub value: Measured,
+    pub threshold: Threshold,
     pub detail: String,
     /// Ids of the participants behind a failure (or missing the data for an unknown).
     pub participants: Vec<String>,
@@ -118,8 +201,8 @@ fn count_criterion(id: &'static str, count: usize, min: u64, what: &str) -> Crit
     Criterion {
         id,
         status,
-        value: json!(count),
-        threshold: json!(min),
+        value: Measured::Count(count as u64),
+        threshold: Threshold::AtLeast(min),
         detail: format!("{count} {what}; at least {min} required"),
         participants: vec![],
     }
@@ -247,8 +330,8 @@ pub fn compliance(study: &Study, t: &Totals) -> Compliance {
             } else {
                 Status::Fail
             },
-            value: json!(value),
-            threshold: json!(th.governance_share_min),
+            value: Measured::Share(value),
+            threshold: Threshold::ShareAtLeast(th.governance_share_min),
             detail: if outside.is_empty() {
                 "every participant sits in the governing bodies".into()
             } else {
@@ -260,8 +343,8 @@ pub fn compliance(study: &Study, t: &Totals) -> Compliance {
         Criterion {
             id: "governance",
             status: Status::Unknown,
-            value: Value::Null,
-            threshold: json!(th.governance_share_min),
+            value: Measured::Unknown,
+            threshold: Threshold::ShareAtLeast(th.governance_share_min),
             detail: "participants.csv has no in_governance column".into(),
             participants: vec![],
         }
@@ -274,8 +357,8 @@ pub fn compliance(study: &Study, t: &Totals) -> Compliance {
         Criterion {
             id: "hp_jobs",
             status: Status::Unknown,
-            value: Value::Null,
-            threshold: json!(th.hp_jobs_share_min),
+            value: Measured::Unknown,
+            threshold: Threshold::ShareAtLeast(th.hp_jobs_share_min),
             detail: "no participant has both employees and hp_jobs".into(),
             participants: vec![],
         }
@@ -290,8 +373,8 @@ pub fn compliance(study: &Study, t: &Totals) -> Compliance {
             } else {
                 Status::Fail
             },
-            value: json!(value),
-            threshold: json!(th.hp_jobs_share_min),
+            value: Measured::Share(value),
+            threshold: Threshold::ShareAtLeast(th.hp_jobs_share_min),
             detail: format!(
                 "{hp} high-productivity jobs of {all}, over {} participants with both figures",
                 with_jobs.len()
@@ -312,8 +395,8 @@ pub fn compliance(study: &Study, t: &Totals) -> Compliance {
         Criterion {
             id: "supplier_share_each",
             status: Status::Unknown,
-            value: Value::Null,
-            threshold: json!(0),
+            value: Measured::Unknown,
+            threshold: Threshold::NoneBelow,
             detail: format!("output_rub missing for: {}", ids(study, &missing)),
             participants: id_list(study, &missing),
         }
@@ -326,8 +409,8 @@ pub fn compliance(study: &Study, t: &Totals) -> Compliance {
         Criterion {
             id: "supplier_share_each",
             status: if below.is_empty() { Status::Pass } else { Status::Fail },
-            value: json!(below.len()),
-            threshold: json!(0),
+            value: Measured::Below(below.len() as u64),
+            threshold: Threshold::NoneBelow,
             detail: if below.is_empty() {
                 format!(
                     "every industrial participant sells at least {} of its output inside the cluster",
@@ -378,15 +461,18 @@ pub fn compliance(study: &Study, t: &Totals) -> Compliance {
     criteria.push(Criterion {
         id: "cooperation",
         status,
-        value: json!({
-            "a": c.a,
-            "a_below": c.a_below.len(),
-            "a_pass": c.a_pass,
-            "b": c.b,
-            "b_below": c.b_below.len(),
-            "b_pass": c.b_pass,
+        value: Measured::Cooperation(CooperationShares {
+            a: c.a,
+            a_below: c.a_below.len(),
+            a_pass: c.a_pass,
+            b: c.b,
+            b_below: c.b_below.len(),
+            b_pass: c.b_pass,
         }),
-        threshold: json!({ "share_min": th.cooperation_share_min, "below_max": th.cooperation_below_max }),
+        threshold: Threshold::Cooperation {
+            share_min: th.cooperation_share_min,
+            below_max: th.cooperation_below_max,
+        },
         detail: detail.join("; "),
         participants: if status == Status::Pass {
             vec![]
@@ -418,5 +504,41 @@ pub fn compliance(study: &Study, t: &Totals) -> Compliance {
             },
         ],
         thresholds: th.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_and_thresholds_keep_their_json_shape() {
+        fn json(v: &impl Serialize) -> String {
+            serde_json::to_string(v).unwrap()
+        }
+        assert_eq!(json(&Measured::Count(3)), "3");
+        assert_eq!(json(&Measured::Share(0.25)), "0.25");
+        assert_eq!(json(&Measured::Unknown), "null");
+        assert_eq!(
+            json(&Measured::Cooperation(CooperationShares {
+                a: None,
+                a_below: 2,
+                a_pass: false,
+                b: Some(0.5),
+                b_below: 0,
+                b_pass: true,
+            })),
+            r#"{"a":null,"a_below":2,"a_pass":false,"b":0.5,"b_below":0,"b_pass":true}"#
+        );
+        assert_eq!(json(&Threshold::AtLeast(3)), "3");
+        assert_eq!(json(&Threshold::ShareAtLeast(1.0)), "1.0");
+        assert_eq!(json(&Threshold::NoneBelow), "0");
+        assert_eq!(
+            json(&Threshold::Cooperation {
+                share_min: 0.2,
+                below_max: 0.3
+            }),
+            r#"{"below_max":0.3,"share_min":0.2}"#
+        );
     }
 }

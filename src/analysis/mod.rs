@@ -1,6 +1,7 @@
 //! Needs and niches, registry compliance, import content and what-if scenarios:
 //! pure functions over a validated study and its supply graph.
 
+pub mod batch;
 pub mod compliance;
 pub mod import_content;
 pub mod model;

@@ -110,7 +110,7 @@ pub struct Need {
     pub spec_gaps: Vec<SpecGap>,
     pub downstream_final_rub: f64,
     /// The product's history, trend and plans (SPEC v2 "Demand outlook").
-    pub outlook: super::outlook::ProductOutlook,
+    pub outlook: ProductOutlook,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -197,7 +197,7 @@ pub struct Analysis {
     /// Flows summed per supplier and consumer, for the consumers the map shows (`map_members`).
     pub links: Vec<Link>,
     /// Existing and potential demand: the study's part (each need has its own).
-    pub outlook: super::outlook::Outlook,
+    pub outlook: Outlook,
 }
 
 /// All flows from one supplier (participant id, `import:XX` or `domestic`) to one consumer.
@@ -217,4 +217,122 @@ pub struct ImportCarrier {
     pub total_import_share: f64,
     pub cluster_sales_rub: f64,
     pub passed_on_rub: f64,
+}
+
+// The demand outlook (SPEC v2), computed by `outlook.rs`.
+
+/// The kind of a `demand_outlook.csv` row, in the order rows of one year are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowKind {
+    History,
+    Trend,
+    Plan,
+}
+
+impl RowKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RowKind::History => "history",
+            RowKind::Trend => "trend",
+            RowKind::Plan => "plan",
+        }
+    }
+}
+
+/// One year of a product's demand: observed, projected or planned.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OutlookRow {
+    /// Empty only for the one history row of a study without any year.
+    pub year: Option<i64>,
+    #[serde(skip)]
+    pub kind: RowKind,
+    pub demand_qty: f64,
+    pub demand_rub: f64,
+    pub import_rub: f64,
+    /// The band, on trend rows only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub low_rub: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub high_rub: Option<f64>,
+}
+
+/// The fitted trend of a product's demand.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Trend {
+    pub demand_growth: f64,
+    pub growth_low: f64,
+    pub growth_high: f64,
+    pub trend_years: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendOutlook {
+    #[serde(flatten)]
+    pub trend: Trend,
+    pub projection: Vec<OutlookRow>,
+}
+
+/// One product's outlook (`Need::outlook`).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ProductOutlook {
+    pub history: Vec<OutlookRow>,
+    /// `None` without a trend.
+    pub trend: Option<TrendOutlook>,
+    /// One per plan year, ascending.
+    pub plans: Vec<OutlookRow>,
+}
+
+impl ProductOutlook {
+    pub fn demand_growth(&self) -> Option<f64> {
+        self.trend.as_ref().map(|t| t.trend.demand_growth)
+    }
+
+    /// The trend's demand at the end of the horizon.
+    pub fn trend_rub(&self) -> Option<f64> {
+        self.trend
+            .as_ref()
+            .and_then(|t| t.projection.last())
+            .map(|r| r.demand_rub)
+    }
+
+    /// The latest plan year's row.
+    pub fn last_plan(&self) -> Option<&OutlookRow> {
+        self.plans.last()
+    }
+
+    /// Every row as `demand_outlook.csv` orders them: by year, then kind.
+    pub fn rows(&self) -> Vec<&OutlookRow> {
+        let mut rows: Vec<&OutlookRow> = self.history.iter().collect();
+        if let Some(t) = &self.trend {
+            rows.extend(&t.projection);
+        }
+        rows.extend(&self.plans);
+        // Stable: history rows of a study without a year keep their place.
+        rows.sort_by_key(|r| (r.year, r.kind));
+        rows
+    }
+}
+
+/// A row of plans.csv as the report shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanInfo {
+    pub participant: String,
+    pub name: String,
+    pub year: i64,
+    pub output_rub: f64,
+    /// x_j of the selected year.
+    pub current_output_rub: f64,
+    pub note: Option<String>,
+}
+
+/// The study's outlook.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outlook {
+    pub horizon: u32,
+    /// Every history year (whatever the product), ascending.
+    pub history_years: Vec<i64>,
+    /// The distinct plan years, ascending.
+    pub plan_years: Vec<i64>,
+    pub plans: Vec<PlanInfo>,
 }

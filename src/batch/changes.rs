@@ -1,88 +1,17 @@
 //! What changed between a study's previous results and a rerun: niches opened and closed,
 //! rank moves, demand and import share shifts beyond a threshold, compliance status changes.
 
-use serde::Serialize;
-use serde_json::Value;
+use super::summary::Results;
+use crate::analysis::batch::Change;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Change {
-    NicheOpened {
-        product: String,
-        product_name: String,
-        rank: u64,
-    },
-    NicheClosed {
-        product: String,
-        product_name: String,
-        rank: u64,
-    },
-    RankMoved {
-        product: String,
-        product_name: String,
-        from: u64,
-        to: u64,
-    },
-    DemandChanged {
-        product: String,
-        product_name: String,
-        from: f64,
-        to: f64,
-        relative: f64,
-    },
-    ImportShareChanged {
-        product: String,
-        product_name: String,
-        from: f64,
-        to: f64,
-    },
-    /// The trend's `demand_growth` moved by more than the threshold (in rate points), or the
-    /// trend appeared or went.
-    GrowthChanged {
-        product: String,
-        product_name: String,
-        from: Option<f64>,
-        to: Option<f64>,
-    },
-    /// `plan_demand_rub` moved by more than the threshold (relative), or plans appeared or went.
-    PlanDemandChanged {
-        product: String,
-        product_name: String,
-        from: Option<f64>,
-        to: Option<f64>,
-    },
-    ComplianceChanged {
-        criterion: String,
-        from: String,
-        to: String,
-    },
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct StudyChanges {
-    pub study: String,
-    pub previous_run: String,
-    pub changes: Vec<Change>,
-}
-
-/// A niche's outlook figures in a niches.json: (demand_growth, plan_demand_rub of the latest
-/// plan year); absent in results written before the outlook.
-fn outlook_of(doc: &Value, product: &str) -> (Option<f64>, Option<f64>) {
-    let Some(n) = doc["niches"]
-        .as_array()
-        .and_then(|l| l.iter().find(|n| n["product"].as_str() == Some(product)))
-    else {
-        return (None, None);
-    };
-    let o = &n["outlook"];
-    (
-        o["trend"]["demand_growth"].as_f64(),
-        o["plans"]
-            .as_array()
-            .and_then(|p| p.last())
-            .and_then(|p| p["demand_rub"].as_f64()),
-    )
+/// A niche's outlook figures: (demand_growth, plan_demand_rub of the latest plan year); absent
+/// in results written before the outlook.
+fn outlook_of(r: &Results, product: &str) -> (Option<f64>, Option<f64>) {
+    match r.niches.iter().find(|n| n.product == product) {
+        Some(n) => (n.demand_growth(), n.plan_demand_rub()),
+        None => (None, None),
+    }
 }
 
 /// Relative change from `old` to `new`; a change from 0 counts as 100 %.
@@ -98,54 +27,32 @@ fn relative_change(old: f64, new: f64) -> f64 {
     }
 }
 
-/// Niches of a niches.json by product id: (rank, name, demand_rub, import_share).
-fn niches(doc: &Value) -> BTreeMap<String, (u64, String, f64, f64)> {
-    doc["niches"]
-        .as_array()
-        .map(|list| {
-            list.iter()
-                .filter_map(|n| {
-                    Some((
-                        n["product"].as_str()?.to_string(),
-                        (
-                            n["rank"].as_u64()?,
-                            n["product_name"].as_str().unwrap_or_default().to_string(),
-                            n["demand_rub"].as_f64().unwrap_or(0.0),
-                            n["import_share"].as_f64().unwrap_or(0.0),
-                        ),
-                    ))
-                })
-                .collect()
+/// Niches by product id: (rank, name, demand_rub, import_share).
+fn niches(r: &Results) -> BTreeMap<String, (u64, String, f64, f64)> {
+    r.niches
+        .iter()
+        .map(|n| {
+            (
+                n.product.clone(),
+                (
+                    n.rank,
+                    n.product_name.clone().unwrap_or_default(),
+                    n.demand_rub.unwrap_or(0.0),
+                    n.import_share.unwrap_or(0.0),
+                ),
+            )
         })
-        .unwrap_or_default()
+        .collect()
 }
 
-fn statuses(doc: &Value) -> BTreeMap<String, String> {
-    doc["criteria"]
-        .as_array()
-        .map(|list| {
-            list.iter()
-                .filter_map(|c| {
-                    Some((
-                        c["id"].as_str()?.to_string(),
-                        c["status"].as_str()?.to_string(),
-                    ))
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+fn statuses(r: &Results) -> BTreeMap<String, String> {
+    r.criteria.iter().cloned().collect()
 }
 
-/// Compares previous and new `niches.json` and `compliance.json` documents. `threshold` is
-/// relative for demand (0.1 = ±10 %) and in share points for the import share (0.1 = 10 p.p.).
-pub fn compare(
-    old_niches: &Value,
-    new_niches: &Value,
-    old_comp: &Value,
-    new_comp: &Value,
-    threshold: f64,
-) -> Vec<Change> {
-    let (old, new) = (niches(old_niches), niches(new_niches));
+/// Compares previous and new results. `threshold` is relative for demand (0.1 = ±10 %) and in
+/// share points for the import share (0.1 = 10 p.p.).
+pub fn compare(previous: &Results, new_results: &Results, threshold: f64) -> Vec<Change> {
+    let (old, new) = (niches(previous), niches(new_results));
     let mut out = Vec::new();
     for (p, (rank, name, _, _)) in &new {
         if !old.contains_key(p) {
@@ -195,8 +102,8 @@ pub fn compare(
                 to: *share,
             });
         }
-        let (old_growth, old_plan) = outlook_of(old_niches, p);
-        let (growth, plan) = outlook_of(new_niches, p);
+        let (old_growth, old_plan) = outlook_of(previous, p);
+        let (growth, plan) = outlook_of(new_results, p);
         let growth_moved = match (old_growth, growth) {
             (Some(a), Some(b)) => (b - a).abs() > threshold,
             (a, b) => a.is_some() != b.is_some(),
@@ -222,7 +129,7 @@ pub fn compare(
             });
         }
     }
-    let (so, sn) = (statuses(old_comp), statuses(new_comp));
+    let (so, sn) = (statuses(previous), statuses(new_results));
     for (id, status) in &sn {
         if let Some(before) = so.get(id) {
             if before != status {
@@ -238,81 +145,4 @@ pub fn compare(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn finds_opened_closed_moved_and_shifted() {
-        let old = json!({"niches": [
-            {"product": "a", "rank": 1, "product_name": "A", "demand_rub": 100.0, "import_share": 0.8},
-            {"product": "b", "rank": 2, "product_name": "B", "demand_rub": 50.0, "import_share": 0.9}]});
-        let new = json!({"niches": [
-            {"product": "c", "rank": 1, "product_name": "C", "demand_rub": 10.0, "import_share": 1.0},
-            {"product": "a", "rank": 2, "product_name": "A", "demand_rub": 111.0, "import_share": 0.75}]});
-        let oc = json!({"criteria": [{"id": "education", "status": "pass"}]});
-        let nc = json!({"criteria": [{"id": "education", "status": "fail"}]});
-        let ch = compare(&old, &new, &oc, &nc, 0.1);
-        let kinds: Vec<String> = ch
-            .iter()
-            .map(|c| {
-                serde_json::to_value(c).unwrap()["kind"]
-                    .as_str()
-                    .unwrap()
-                    .to_string()
-            })
-            .collect();
-        assert_eq!(
-            kinds,
-            vec![
-                "niche_opened",
-                "niche_closed",
-                "rank_moved",
-                "demand_changed",
-                "compliance_changed"
-            ]
-        );
-    }
-
-    #[test]
-    fn finds_outlook_moves_beyond_the_threshold() {
-        let niche = |growth: Option<f64>, plan: Option<f64>| {
-            json!({"niches": [{"product": "a", "rank": 1, "product_name": "A",
-                "demand_rub": 100.0, "import_share": 0.8,
-                "outlook": {"history": [],
-                    "trend": growth.map(|g| json!({"demand_growth": g})),
-                    "plans": plan.map(|p| vec![json!({"year": 2020, "demand_rub": p})]).unwrap_or_default()}}]})
-        };
-        let comp = json!({"criteria": []});
-        let kinds = |old: Value, new: Value| -> Vec<String> {
-            compare(&old, &new, &comp, &comp, 0.1)
-                .iter()
-                .map(|c| {
-                    serde_json::to_value(c).unwrap()["kind"]
-                        .as_str()
-                        .unwrap()
-                        .to_string()
-                })
-                .collect()
-        };
-        // Within the threshold: nothing.
-        assert!(kinds(
-            niche(Some(0.10), Some(100.0)),
-            niche(Some(0.15), Some(109.0))
-        )
-        .is_empty());
-        // Growth by 12 points, plan demand by 20 %.
-        assert_eq!(
-            kinds(
-                niche(Some(0.10), Some(100.0)),
-                niche(Some(0.22), Some(120.0))
-            ),
-            vec!["growth_changed", "plan_demand_changed"]
-        );
-        // A trend that went, plans that appeared.
-        assert_eq!(
-            kinds(niche(Some(0.10), None), niche(None, Some(50.0))),
-            vec!["growth_changed", "plan_demand_changed"]
-        );
-    }
-}
+mod tests;

@@ -328,7 +328,7 @@ impl Canvas {
 }
 
 fn plot_err<E: std::fmt::Display>(e: E) -> Error {
-    Error::Other(format!("drawing a chart failed: {e}"))
+    Error::Chart(e.to_string())
 }
 
 /// A rounded rectangle as a polygon, 6 points per corner.
@@ -431,4 +431,33 @@ fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>> {
         wr.write_image_data(rgb).map_err(plot_err)?;
     }
     Ok(out)
+}
+
+/// Diagonal hatching inside a rectangle.
+pub fn hatch(c: &mut Canvas, (x0, y0, x1, y1): (f64, f64, f64, f64), col: Rgb, step: f64, w: f64) {
+    // Lines x + y = k, clipped to the rectangle.
+    let mut k = x0 + y0 + step / 2.0;
+    while k < x1 + y1 {
+        let xa = x0.max(k - y1);
+        let xb = x1.min(k - y0);
+        if xb > xa {
+            c.line(vec![(xa, k - xa), (xb, k - xb)], col, w);
+        }
+        k += step;
+    }
+}
+
+/// A cubic Bézier curve as a polyline of `n` + 1 points.
+pub fn bezier(p0: Pt, p1: Pt, p2: Pt, p3: Pt, n: usize) -> Vec<Pt> {
+    (0..=n)
+        .map(|i| {
+            let t = i as f64 / n as f64;
+            let u = 1.0 - t;
+            let (a, b, c, d) = (u * u * u, 3.0 * u * u * t, 3.0 * u * t * t, t * t * t);
+            (
+                a * p0.0 + b * p1.0 + c * p2.0 + d * p3.0,
+                a * p0.1 + b * p1.1 + c * p2.1 + d * p3.1,
+            )
+        })
+        .collect()
 }

@@ -1,18 +1,19 @@
 //! `compliance`: each requirement of Decree No. 779 as a bar of its value in per cent of its
 //! threshold, with the threshold at 100 % and pass / fail / unknown colours and labels.
 
+use super::axes::Scale;
 use super::canvas::{wrap, Align, Canvas, Rgb};
+use super::frame::{header, legend, note, Swatch};
 use super::hidden::pct_tick;
-use super::kit::{
-    self, header, legend, note, tr, Scale, Swatch, GREEN, GREY, INK, M, MUTED, VERMILLION, W,
-};
+use super::palette::{GREEN, GREY, INK, M, MUTED, VERMILLION, W};
+use super::words::tr;
 use super::Chart;
-use crate::analysis::compliance::Criterion;
+use super::{axes, canvas, frame, palette};
+use crate::analysis::compliance::{Criterion, Measured, Threshold};
 use crate::analysis::{Analysis, Status};
 use crate::error::Result;
 use crate::human::{pct, Lang};
 use crate::study::Role;
-use serde_json::Value;
 
 /// The bar axis ends at this many times the threshold.
 const CAP: f64 = 2.0;
@@ -65,7 +66,6 @@ fn rows(a: &Analysis, lang: Lang) -> Vec<Row> {
     let th = &a.compliance.thresholds;
     let mut out = Vec::new();
     for c in &a.compliance.criteria {
-        let num = |v: &Value| v.as_f64();
         let mut row = Row {
             label: String::new(),
             ratio: None,
@@ -89,7 +89,7 @@ fn rows(a: &Analysis, lang: Lang) -> Vec<Row> {
                         pct(th.supplier_share_min, lang)
                     ),
                 };
-                if let Some(below) = c.value.as_u64() {
+                if let Measured::Below(below) = c.value {
                     let ok = n_ind.saturating_sub(below);
                     row.ratio = Some(if n_ind > 0 {
                         ok as f64 / n_ind as f64
@@ -117,16 +117,16 @@ fn rows(a: &Analysis, lang: Lang) -> Vec<Row> {
                     )
                 }
                 .to_string();
-                if let (Some(v), Some(t)) = (num(&c.value), num(&c.threshold)) {
-                    row.ratio = Some(ratio(v, t));
-                    row.value = versus(pct(v, lang), pct(t, lang), lang);
+                if let (Measured::Share(v), Threshold::ShareAtLeast(t)) = (&c.value, &c.threshold) {
+                    row.ratio = Some(ratio(*v, *t));
+                    row.value = versus(pct(*v, lang), pct(*t, lang), lang);
                 }
             }
             id => {
                 row.label = count_label(id, lang);
-                if let (Some(v), Some(t)) = (num(&c.value), num(&c.threshold)) {
-                    row.ratio = Some(ratio(v, t));
-                    row.value = versus(format!("{v}"), format!("{t}"), lang);
+                if let (Measured::Count(v), Threshold::AtLeast(t)) = (&c.value, &c.threshold) {
+                    row.ratio = Some(ratio(*v as f64, *t as f64));
+                    row.value = versus(v.to_string(), t.to_string(), lang);
                 }
             }
         }
@@ -165,15 +165,17 @@ fn cooperation(
     (n_ind, n_fin): (u64, u64),
     lang: Lang,
 ) -> Vec<Row> {
-    let min = c.threshold["share_min"]
-        .as_f64()
-        .unwrap_or(th.cooperation_share_min);
-    let below_max = c.threshold["below_max"]
-        .as_f64()
-        .unwrap_or(th.cooperation_below_max);
+    let (min, below_max) = match c.threshold {
+        Threshold::Cooperation {
+            share_min,
+            below_max,
+        } => (share_min, below_max),
+        _ => (th.cooperation_share_min, th.cooperation_below_max),
+    };
+    let shares = c.value.cooperation();
     let options = [
         (
-            "a",
+            shares.map(|s| (s.a, s.a_below, s.a_pass)),
             n_ind,
             tr(
                 lang,
@@ -182,7 +184,7 @@ fn cooperation(
             ),
         ),
         (
-            "b",
+            shares.map(|s| (s.b, s.b_below, s.b_pass)),
             n_fin,
             tr(
                 lang,
@@ -193,10 +195,8 @@ fn cooperation(
     ];
     options
         .into_iter()
-        .map(|(key, n, label)| {
-            let v = c.value[key].as_f64();
-            let below = c.value[format!("{key}_below")].as_u64().unwrap_or(0);
-            let pass = c.value[format!("{key}_pass")].as_bool().unwrap_or(false);
+        .map(|(option, n, label)| {
+            let (v, below, pass) = option.unwrap_or((None, 0, false));
             Row {
                 label: label.to_string(),
                 ratio: v.map(|v| ratio(v, min)),
@@ -229,7 +229,7 @@ pub fn render(a: &Analysis, lang: Lang) -> Result<Chart> {
         "Соответствие требованиям к промышленным кластерам (ПП РФ № 779)",
         "Registry requirements for industrial clusters (Decree No. 779)",
     );
-    let mut c = Canvas::new(W, kit::MIN_H);
+    let mut c = Canvas::new(W, palette::MIN_H);
     let mut y = header(&mut c, title, &a.study.name);
     let overall = a.compliance.overall;
     let head = format!(
@@ -266,8 +266,8 @@ pub fn render(a: &Analysis, lang: Lang) -> Result<Chart> {
 
     let rows = rows(a, lang);
     if rows.is_empty() {
-        c.h = kit::MIN_H;
-        kit::empty(
+        c.h = palette::MIN_H;
+        frame::empty(
             &mut c,
             y,
             tr(
@@ -310,13 +310,13 @@ pub fn render(a: &Analysis, lang: Lang) -> Result<Chart> {
         }
         ry += h;
     }
-    let ticks = kit::ticks(CAP * 100.0, 50.0, |v| pct_tick(v, lang));
+    let ticks = axes::ticks(CAP * 100.0, 50.0, |v| pct_tick(v, lang));
     let axis = tr(
         lang,
         "Значение в % от порогового",
         "Value as % of the threshold",
     );
-    let below = kit::x_axis(&mut c, s, &ticks, (plot_top, plot_bottom), axis);
+    let below = axes::x_axis(&mut c, s, &ticks, (plot_top, plot_bottom), axis);
     let mut ry = plot_top;
     for (r, (label, extra, h)) in rows.iter().zip(&laid) {
         let mid = ry + h / 2.0;
@@ -339,11 +339,17 @@ pub fn render(a: &Analysis, lang: Lang) -> Result<Chart> {
             None => {
                 let x1 = s.at(100.0);
                 c.rect(s.p0, y0, x1, y1, GREY.tint(0.8));
-                kit::hatch(&mut c, (s.p0, y0, x1, y1), GREY, 7.0, 1.5);
+                canvas::hatch(&mut c, (s.p0, y0, x1, y1), GREY, 7.0, 1.5);
                 let t = tr(lang, "нет данных", "no data");
                 let tw = super::canvas::text_width(t, 13.0, true) / 2.0 + 6.0;
                 let cx = (s.p0 + x1) / 2.0;
-                c.rect(cx - tw, mid - 9.0, cx + tw, mid + 9.0, super::kit::WHITE);
+                c.rect(
+                    cx - tw,
+                    mid - 9.0,
+                    cx + tw,
+                    mid + 9.0,
+                    super::palette::WHITE,
+                );
                 c.text(t, ((s.p0 + x1) / 2.0, mid), 13.0, true, INK, Align::Center);
             }
         }
@@ -385,6 +391,6 @@ pub fn render(a: &Analysis, lang: Lang) -> Result<Chart> {
         "The cooperation requirement is met when option A or option B is. Values above 200% of the threshold end in an arrow. Not checked from data: the cluster's territory; the spatial development strategy and territorial planning schemes.",
     );
     let end = note(&mut c, text, below + 4.0);
-    c.h = (end + M / 2.0).max(kit::MIN_H);
+    c.h = (end + M / 2.0).max(palette::MIN_H);
     c.render("compliance", title.to_string())
 }

@@ -1,9 +1,13 @@
 //! `hidden_imports`: the direct and the total (Leontief) import share of each final producer,
 //! as paired horizontal bars, the most dependent first.
 
+use super::axes::Scale;
 use super::canvas::{wrap, Align, Canvas};
-use super::kit::{self, header, legend, note, tr, Scale, Swatch, INK, M, SKY, VERMILLION, W};
+use super::frame::{header, legend, note, Swatch};
+use super::palette::{INK, M, SKY, VERMILLION, W};
+use super::words::tr;
 use super::Chart;
+use super::{axes, frame, palette};
 use crate::analysis::{Analysis, ImportContent};
 use crate::error::Result;
 use crate::human::{pct1, Lang};
@@ -15,7 +19,7 @@ const MAX_ROWS: usize = 20;
 
 /// A percentage axis tick: «20 %» / «20%».
 pub fn pct_tick(v: f64, lang: Lang) -> String {
-    let n = kit::tick_text(v, lang);
+    let n = axes::tick_text(v, lang);
     match lang {
         Lang::Ru => format!("{n} %"),
         Lang::En => format!("{n}%"),
@@ -40,7 +44,7 @@ pub fn render(a: &Analysis, lang: Lang) -> Result<Chart> {
             .then_with(|| x.name.cmp(&y.name))
     });
 
-    let mut c = Canvas::new(W, kit::MIN_H);
+    let mut c = Canvas::new(W, palette::MIN_H);
     let mut y = header(&mut c, title, &a.study.name);
     let items = [
         (
@@ -64,7 +68,7 @@ pub fn render(a: &Analysis, lang: Lang) -> Result<Chart> {
     ];
     y = legend(&mut c, &items, M, y, W - M) + 12.0;
     if rows.is_empty() {
-        kit::empty(
+        frame::empty(
             &mut c,
             y,
             tr(
@@ -84,7 +88,7 @@ pub fn render(a: &Analysis, lang: Lang) -> Result<Chart> {
         .map(|r| r.total_import_share.max(r.direct_import_share))
         .fold(0.0, f64::max)
         * 100.0;
-    let (top, step) = kit::nice(if max > 0.0 {
+    let (top, step) = axes::nice(if max > 0.0 {
         (max * 1.08).max(1.0)
     } else {
         10.0
@@ -97,13 +101,13 @@ pub fn render(a: &Analysis, lang: Lang) -> Result<Chart> {
     };
     let plot_top = y;
     let plot_bottom = y + row_h * rows.len() as f64;
-    let ticks = kit::ticks(top, step, |v| pct_tick(v, lang));
+    let ticks = axes::ticks(top, step, |v| pct_tick(v, lang));
     let axis_title = tr(
         lang,
         "Доля импорта в стоимости выпуска, %",
         "Import share of output value, %",
     );
-    let below = kit::x_axis(&mut c, s, &ticks, (plot_top, plot_bottom), axis_title);
+    let below = axes::x_axis(&mut c, s, &ticks, (plot_top, plot_bottom), axis_title);
     let estimated = rows.iter().any(|r| r.estimated_output);
     for (i, r) in rows.iter().enumerate() {
         let mid = plot_top + row_h * (i as f64 + 0.5);
@@ -178,6 +182,6 @@ pub fn render(a: &Analysis, lang: Lang) -> Result<Chart> {
         ));
     }
     let end = note(&mut c, &text, below + 6.0);
-    c.h = (end + M / 2.0).max(kit::MIN_H);
+    c.h = (end + M / 2.0).max(palette::MIN_H);
     c.render("hidden_imports", title.to_string())
 }

@@ -3,8 +3,8 @@
 //! slots in the columns between (one slot per supplier and column), and ribbons drawn along
 //! those routes.
 
+use super::canvas;
 use super::canvas::{Canvas, Pt, Rgb};
-use super::kit;
 use std::collections::BTreeMap;
 
 pub const VGAP: f64 = 14.0;
@@ -245,7 +245,7 @@ pub fn draw_flows(
             // Control points lead out of and into each side horizontally.
             let lead = |right: bool, d: f64| if right { d } else { -d };
             let d = ((b.0 - a.0).abs() / 2.0).max(50.0);
-            let seg = kit::bezier(
+            let seg = canvas::bezier(
                 a,
                 (a.0 + lead(out_right, d), ya),
                 (b.0 + lead(in_right, d), yb),

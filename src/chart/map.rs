@@ -5,11 +5,11 @@
 //! lines to numbered badges on its key consumers.
 
 use super::canvas::{wrap, Align, Canvas, Pt, Rgb};
-use super::kit::{
-    self, header, legend, note, stage_title, tr, Swatch, BLUE, GREEN, INK, M, MUTED, ORANGE,
-    VERMILLION, WHITE,
-};
+use super::frame;
+use super::frame::{header, legend, note, Swatch};
 use super::layout::{self, Flow, Kind, Node};
+use super::palette::{BLUE, GREEN, INK, M, MUTED, ORANGE, VERMILLION, WHITE};
+use super::words::{stage_title, tr};
 use super::Chart;
 use crate::analysis::Analysis;
 use crate::error::Result;
@@ -73,7 +73,7 @@ pub fn render(a: &Analysis, lang: Lang) -> Result<Chart> {
             "В цепочке нет промышленных участников и производителей конечной продукции",
             "The chain has no industrial participants or final producers",
         );
-        kit::empty(&mut c, top, text);
+        frame::empty(&mut c, top, text);
         return c.render("functional_map", title.to_string());
     }
 

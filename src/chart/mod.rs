@@ -5,18 +5,21 @@
 //! backend and on a bitmap, so the two files show the same drawing. Nothing depends on time,
 //! randomness or hash order: the same analysis gives byte-identical files.
 
+mod axes;
 mod canvas;
 mod compliance;
+mod frame;
 mod hidden;
-mod kit;
 mod layout;
 mod map;
 mod niches;
 mod outlook;
+mod palette;
 pub mod portfolio;
 mod sources;
 #[cfg(test)]
 mod tests;
+mod words;
 
 use crate::analysis::Analysis;
 use crate::error::{Error, Result};
@@ -46,7 +49,7 @@ fn fonts() -> Result<()> {
         Ok(())
     })
     .clone()
-    .map_err(Error::Other)
+    .map_err(Error::Internal)
 }
 
 /// The six charts of one analysis, in this order; file names are `<name>.svg` / `<name>.png`.

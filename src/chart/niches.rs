@@ -1,12 +1,13 @@
 //! `niches`: existing demand and estimated investment per niche in rank order, as paired
 //! horizontal bars coloured by the niche's flags (several flags: one band per flag).
 
+use super::axes::Scale;
 use super::canvas::{wrap, Align, Canvas, Rgb};
-use super::kit::{
-    self, header, legend, stage_short, tr, Scale, Swatch, BLUE, GREY, INK, M, MUTED, ORANGE,
-    PURPLE, W,
-};
+use super::frame::{header, legend, Swatch};
+use super::palette::{BLUE, GREY, INK, M, MUTED, ORANGE, PURPLE, W};
+use super::words::{stage_short, tr};
 use super::Chart;
+use super::{axes, canvas, frame, palette};
 use crate::analysis::{Analysis, Flag, Need};
 use crate::error::Result;
 use crate::human::{rub, Lang};
@@ -50,7 +51,7 @@ fn bar(c: &mut Canvas, (x0, y0, x1, y1): (f64, f64, f64, f64), flags: &[Flag], h
         let (b0, b1) = (y0 + band * i as f64, y0 + band * (i + 1) as f64);
         if hatched {
             c.rect(x0, b0, x1, b1, col.tint(0.82));
-            kit::hatch(c, (x0, b0, x1, b1), *col, 7.0, 1.6);
+            canvas::hatch(c, (x0, b0, x1, b1), *col, 7.0, 1.6);
             c.frame(x0, b0, x1, b1, *col, 1.5);
         } else {
             c.rect(x0, b0, x1, b1, *col);
@@ -64,7 +65,7 @@ pub fn render(a: &Analysis, lang: Lang) -> Result<Chart> {
         "Инвестиционные ниши: существующий спрос и объём инвестиций",
         "Investment niches: existing demand and estimated investment",
     );
-    let mut c = Canvas::new(W, kit::MIN_H);
+    let mut c = Canvas::new(W, palette::MIN_H);
     let mut y = header(&mut c, title, &a.study.name);
     let mut items: Vec<(Swatch, String)> = [Flag::Import, Flag::Cost, Flag::Spec]
         .iter()
@@ -83,7 +84,7 @@ pub fn render(a: &Analysis, lang: Lang) -> Result<Chart> {
     ));
     y = legend(&mut c, &items, M, y, W - M) + 14.0;
     if a.niches.is_empty() {
-        kit::empty(
+        frame::empty(
             &mut c,
             y,
             tr(
@@ -101,8 +102,8 @@ pub fn render(a: &Analysis, lang: Lang) -> Result<Chart> {
         .iter()
         .map(|n| n.need.demand_rub.max(n.need.investment_rub))
         .fold(0.0, f64::max);
-    let (div, unit) = kit::money_unit(max, lang);
-    let (top, step) = kit::nice((max / div * 1.02).max(1e-9));
+    let (div, unit) = axes::money_unit(max, lang);
+    let (top, step) = axes::nice((max / div * 1.02).max(1e-9));
     let s = Scale {
         d0: 0.0,
         d1: top,
@@ -110,9 +111,9 @@ pub fn render(a: &Analysis, lang: Lang) -> Result<Chart> {
         p1: W - M - 150.0,
     };
     let plot_bottom = y + row_h * shown.len() as f64;
-    let ticks = kit::ticks(top, step, |v| kit::tick_text(v, lang));
+    let ticks = axes::ticks(top, step, |v| axes::tick_text(v, lang));
     let axis = format!("{}, {unit}", tr(lang, "Сумма", "Amount"));
-    let below = kit::x_axis(&mut c, s, &ticks, (y, plot_bottom), &axis);
+    let below = axes::x_axis(&mut c, s, &ticks, (y, plot_bottom), &axis);
     for (i, n) in shown.iter().enumerate() {
         let need = &n.need;
         let mid = y + row_h * (i as f64 + 0.5);
@@ -160,9 +161,9 @@ pub fn render(a: &Analysis, lang: Lang) -> Result<Chart> {
             Lang::Ru => format!("Показаны {} из {} ниш.", shown.len(), a.niches.len()),
             Lang::En => format!("{} of {} niches are shown.", shown.len(), a.niches.len()),
         };
-        end = kit::note(&mut c, &text, below + 4.0);
+        end = frame::note(&mut c, &text, below + 4.0);
     }
-    c.h = (end + M / 2.0).max(kit::MIN_H);
+    c.h = (end + M / 2.0).max(palette::MIN_H);
     c.render("niches", title.to_string())
 }
 

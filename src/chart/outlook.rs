@@ -2,12 +2,14 @@
 //! scale: the history as a solid line, the trend dashed inside its shaded one-standard-error
 //! band, and the plan years as marked points.
 
+use super::axes::Scale;
 use super::canvas::{wrap, Align, Canvas, Pt};
-use super::kit::{
-    self, header, legend, tr, Scale, Swatch, BLUE, GREY, GRID, INK, M, MUTED, SKY, VERMILLION, W,
-};
+use super::frame::{header, legend, Swatch};
+use super::palette::{BLUE, GREY, GRID, INK, M, MUTED, SKY, VERMILLION, W};
+use super::words::tr;
 use super::Chart;
-use crate::analysis::outlook::ProductOutlook;
+use super::{axes, frame, palette};
+use crate::analysis::model::ProductOutlook;
 use crate::analysis::{Analysis, Niche};
 use crate::error::Result;
 use crate::human::{rub, Lang};
@@ -23,7 +25,7 @@ pub fn render(a: &Analysis, lang: Lang) -> Result<Chart> {
         "Существующий и потенциальный спрос крупнейших ниш",
         "Existing and potential demand of the largest niches",
     );
-    let mut c = Canvas::new(W, kit::MIN_H);
+    let mut c = Canvas::new(W, palette::MIN_H);
     let mut y = header(&mut c, title, &a.study.name);
     let items = vec![
         (
@@ -56,7 +58,7 @@ pub fn render(a: &Analysis, lang: Lang) -> Result<Chart> {
     y = legend(&mut c, &items, M, y, W - M) + 10.0;
     let shown: Vec<&Niche> = a.niches.iter().take(MAX_PANELS).collect();
     if shown.is_empty() {
-        kit::empty(
+        frame::empty(
             &mut c,
             y,
             tr(
@@ -81,16 +83,16 @@ pub fn render(a: &Analysis, lang: Lang) -> Result<Chart> {
             Lang::Ru => format!("Показаны {} из {} ниш.", shown.len(), a.niches.len()),
             Lang::En => format!("{} of {} niches are shown.", shown.len(), a.niches.len()),
         };
-        end = kit::note(&mut c, &text, end);
+        end = frame::note(&mut c, &text, end);
     }
-    c.h = (end + M / 2.0).max(kit::MIN_H);
+    c.h = (end + M / 2.0).max(palette::MIN_H);
     c.render("demand_outlook", title.to_string())
 }
 
 /// The points of one series: (year, value).
 fn points(
-    rows: &[&crate::analysis::outlook::OutlookRow],
-    f: impl Fn(&crate::analysis::outlook::OutlookRow) -> f64,
+    rows: &[&crate::analysis::model::OutlookRow],
+    f: impl Fn(&crate::analysis::model::OutlookRow) -> f64,
 ) -> Vec<(i64, f64)> {
     rows.iter().filter_map(|r| Some((r.year?, f(r)))).collect()
 }
@@ -117,14 +119,14 @@ fn panel(c: &mut Canvas, n: &Niche, (x0, y0, x1, y1): (f64, f64, f64, f64), lang
         .collect();
     let (label_w, bottom) = (70.0, y1 - 34.0);
     if all.is_empty() {
-        kit::empty(c, top, tr(lang, "Нет данных по годам", "No yearly data"));
+        frame::empty(c, top, tr(lang, "Нет данных по годам", "No yearly data"));
         return;
     }
     let first = all.iter().map(|p| p.0).min().unwrap_or(0);
     let last = all.iter().map(|p| p.0).max().unwrap_or(0).max(first + 1);
     let max = all.iter().map(|p| p.1).fold(0.0, f64::max);
-    let (div, unit) = kit::money_unit(max, lang);
-    let (vtop, step) = kit::nice((max / div * 1.05).max(1e-9));
+    let (div, unit) = axes::money_unit(max, lang);
+    let (vtop, step) = axes::nice((max / div * 1.05).max(1e-9));
     let xs = Scale {
         d0: first as f64,
         d1: last as f64,
@@ -139,7 +141,7 @@ fn panel(c: &mut Canvas, n: &Niche, (x0, y0, x1, y1): (f64, f64, f64, f64), lang
     };
     let at = |(yr, v): (i64, f64)| -> Pt { (xs.at(yr as f64), ys.at(v / div)) };
     // Grid and value ticks.
-    for (v, label) in kit::ticks(vtop, step, |v| kit::tick_text(v, lang)) {
+    for (v, label) in axes::ticks(vtop, step, |v| axes::tick_text(v, lang)) {
         let py = ys.at(v);
         c.rect(xs.p0, py - 0.5, xs.p1, py + 0.5, GRID);
         c.text(&label, (xs.p0 - 8.0, py), 12.5, false, MUTED, Align::Right);

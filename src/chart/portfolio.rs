@@ -1,12 +1,13 @@
 //! The portfolio's two charts: the shared niches' combined addressable demand stacked by
 //! cluster, and the supply matches as a small cluster-to-cluster map (who could supply whom).
 
+use super::axes::Scale;
 use super::canvas::{text_width, wrap, Align, Canvas, Rgb};
-use super::kit::{
-    self, header, legend, tr, Scale, Swatch, BLUE, GREEN, INK, M, MUTED, ORANGE, PURPLE, SKY,
-    VERMILLION, W,
-};
+use super::frame::{header, legend, Swatch};
+use super::palette::{BLUE, GREEN, INK, M, MUTED, ORANGE, PURPLE, SKY, VERMILLION, W};
+use super::words::tr;
 use super::Chart;
+use super::{axes, canvas, frame, palette};
 use crate::analysis::portfolio::Portfolio;
 use crate::error::Result;
 use crate::human::{rub, Lang};
@@ -58,7 +59,7 @@ pub fn demand(p: &Portfolio, lang: Lang) -> Result<Chart> {
     let mut y = header(&mut c, title, &subtitle(p, lang));
     let (_, colors) = studies(p);
     if p.shared.is_empty() {
-        kit::empty(
+        frame::empty(
             &mut c,
             y + 20.0,
             tr(
@@ -80,8 +81,8 @@ pub fn demand(p: &Portfolio, lang: Lang) -> Result<Chart> {
     y = legend(&mut c, &items, M, y, W - M) + 14.0;
     let (label_w, row_h, bar_h) = (380.0, 64.0, 30.0);
     let max = shown.iter().map(|s| s.addressable_rub).fold(0.0, f64::max);
-    let (div, unit) = kit::money_unit(max, lang);
-    let (top, step) = kit::nice((max / div * 1.02).max(1e-9));
+    let (div, unit) = axes::money_unit(max, lang);
+    let (top, step) = axes::nice((max / div * 1.02).max(1e-9));
     let s = Scale {
         d0: 0.0,
         d1: top,
@@ -89,7 +90,7 @@ pub fn demand(p: &Portfolio, lang: Lang) -> Result<Chart> {
         p1: W - M - 170.0,
     };
     let bottom = y + row_h * shown.len() as f64;
-    let ticks = kit::ticks(top, step, |v| kit::tick_text(v, lang));
+    let ticks = axes::ticks(top, step, |v| axes::tick_text(v, lang));
     let axis = format!(
         "{}, {unit}",
         tr(
@@ -98,7 +99,7 @@ pub fn demand(p: &Portfolio, lang: Lang) -> Result<Chart> {
             "Addressable demand per year"
         )
     );
-    let below = kit::x_axis(&mut c, s, &ticks, (y, bottom), &axis);
+    let below = axes::x_axis(&mut c, s, &ticks, (y, bottom), &axis);
     for (i, sh) in shown.iter().enumerate() {
         let mid = y + row_h * (i as f64 + 0.5);
         let label = wrap(&sh.product_name, 15.0, true, label_w, 2);
@@ -130,7 +131,7 @@ pub fn demand(p: &Portfolio, lang: Lang) -> Result<Chart> {
         let mut acc = 0.0;
         for (study, v) in &sh.by_study {
             let (x0, x1) = (s.at(acc / div), s.at((acc + v) / div));
-            let col = colors.get(study.as_str()).copied().unwrap_or(kit::GREY);
+            let col = colors.get(study.as_str()).copied().unwrap_or(palette::GREY);
             c.rect(
                 x0,
                 mid - bar_h / 2.0,
@@ -159,7 +160,7 @@ pub fn demand(p: &Portfolio, lang: Lang) -> Result<Chart> {
                 p.shared.len()
             ),
         };
-        end = kit::note(&mut c, &text, below + 4.0);
+        end = frame::note(&mut c, &text, below + 4.0);
     }
     // As tall as the rows need: a portfolio often shares only a few niches.
     c.h = (end + M / 2.0).max(MIN_H);
@@ -205,7 +206,7 @@ pub fn map(p: &Portfolio, lang: Lang) -> Result<Chart> {
     let (names, colors) = studies(p);
     let links = links(p);
     if links.is_empty() {
-        kit::empty(
+        frame::empty(
             &mut c,
             y + 20.0,
             tr(
@@ -260,10 +261,10 @@ pub fn map(p: &Portfolio, lang: Lang) -> Result<Chart> {
     for (k, l) in links.iter().enumerate() {
         let (y0, y1) = (pos(&left, l.from), pos(&right, l.to));
         let (x0, x1) = (lx + box_w, rx);
-        let col = colors.get(l.from).copied().unwrap_or(kit::GREY);
+        let col = colors.get(l.from).copied().unwrap_or(palette::GREY);
         let width = 2.0 + 8.0 * l.niches.len() as f64 / most;
         let dx = (x1 - x0) * 0.45;
-        let pts = kit::bezier((x0, y0), (x0 + dx, y0), (x1 - dx, y1), (x1, y1), 40);
+        let pts = canvas::bezier((x0, y0), (x0 + dx, y0), (x1 - dx, y1), (x1, y1), 40);
         c.line(pts, col.tint(0.25), width);
         // The arrowhead at the buyer.
         c.poly(
@@ -293,7 +294,7 @@ pub fn map(p: &Portfolio, lang: Lang) -> Result<Chart> {
             my - th / 2.0 - 3.0,
             mx + tw / 2.0 + 6.0,
             my + th / 2.0 + 3.0,
-            kit::WHITE,
+            palette::WHITE,
             0.9,
         );
         c.lines(
@@ -310,7 +311,7 @@ pub fn map(p: &Portfolio, lang: Lang) -> Result<Chart> {
     for (side, x) in [(&left, lx), (&right, rx)] {
         for (i, id) in side.iter().enumerate() {
             let y0 = place(side, i);
-            let col = colors.get(id).copied().unwrap_or(kit::GREY);
+            let col = colors.get(id).copied().unwrap_or(palette::GREY);
             c.round_box(
                 (x, y0, x + box_w, y0 + box_h),
                 6.0,
@@ -338,83 +339,10 @@ pub fn map(p: &Portfolio, lang: Lang) -> Result<Chart> {
         "Линия ведёт от кластера, участники которого уже поставляют продукцию, к кластеру, где она — инвестиционная ниша; подписаны ниши, толщина — их число.",
         "A line runs from the cluster whose participants already supply a product to the cluster where it is an investment niche; labels name the niches, width follows their number.",
     );
-    let end = kit::note(&mut c, note, top + height + 10.0);
+    let end = frame::note(&mut c, note, top + height + 10.0);
     c.h = (end + M / 2.0).max(MIN_H);
     c.render("supply_matches", title.to_string())
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::analysis::portfolio::{compute, Member, MemberNiche, Supplier};
-
-    fn sample() -> Portfolio {
-        let niche = |product: &str, key: &str| MemberNiche {
-            rank: 1,
-            product: product.into(),
-            product_name: format!("Продукт {product}"),
-            unit: "т".into(),
-            key: key.into(),
-            addressable_qty: 1.0,
-            addressable_rub: 2.5e8,
-            investment_rub: 1e9,
-        };
-        let member = |id: &str, niches: Vec<MemberNiche>, key: &str| Member {
-            id: id.into(),
-            name: format!("Кластер {id}"),
-            niches,
-            overall: "fail".into(),
-            criteria: vec![],
-            supplies: [(
-                key.to_string(),
-                vec![Supplier {
-                    id: format!("{id}-plant"),
-                    name: "Завод".into(),
-                    value_rub: 1e7,
-                }],
-            )]
-            .into(),
-        };
-        compute(
-            vec![
-                member("a", vec![niche("x", "20.1")], "22.2"),
-                member("b", vec![niche("y", "20.1"), niche("z", "22.2")], "20.1"),
-            ],
-            vec![],
-        )
-    }
-
-    #[test]
-    fn both_charts_draw_the_clusters_and_are_deterministic() {
-        super::super::fonts().unwrap();
-        let p = sample();
-        for lang in [Lang::Ru, Lang::En] {
-            let d = demand(&p, lang).unwrap();
-            let m = map(&p, lang).unwrap();
-            let (ds, ms) = (
-                String::from_utf8(d.svg.clone()).unwrap(),
-                String::from_utf8(m.svg.clone()).unwrap(),
-            );
-            assert!(
-                ds.contains("Кластер a") && ds.contains("Кластер b"),
-                "{lang:?}"
-            );
-            assert!(
-                ms.contains("Кластер a") && ms.contains("Продукт z"),
-                "{lang:?}"
-            );
-            assert!(!d.png.is_empty() && !m.png.is_empty());
-            assert_eq!(demand(&p, lang).unwrap().svg, d.svg);
-        }
-    }
-
-    #[test]
-    fn an_empty_portfolio_says_so() {
-        super::super::fonts().unwrap();
-        let p = compute(vec![], vec![]);
-        let d = String::from_utf8(demand(&p, Lang::En).unwrap().svg).unwrap();
-        let m = String::from_utf8(map(&p, Lang::En).unwrap().svg).unwrap();
-        assert!(d.contains("No niche appears"));
-        assert!(m.contains("No participant of another cluster"));
-    }
-}
+mod tests;

@@ -2,13 +2,14 @@
 //! the cluster, the cluster itself — as 100 % stacked bars, largest demand first, with the
 //! niche import threshold as a dashed line.
 
+use super::axes::Scale;
 use super::canvas::{text_width, wrap, Align, Canvas, Rgb};
+use super::frame::{header, legend, note, Swatch};
 use super::hidden::pct_tick;
-use super::kit::{
-    self, header, legend, note, stage_short, tr, Scale, Swatch, BLUE, GREEN, GRID, INK, M, MUTED,
-    ORANGE, W, WHITE,
-};
+use super::palette::{BLUE, GREEN, GRID, INK, M, MUTED, ORANGE, W, WHITE};
+use super::words::{stage_short, tr};
 use super::Chart;
+use super::{axes, frame, palette};
 use crate::analysis::{Analysis, Need};
 use crate::error::Result;
 use crate::human::{pct, rub, Lang};
@@ -22,7 +23,7 @@ pub fn render(a: &Analysis, lang: Lang) -> Result<Chart> {
         "Источники покрытия спроса участников кластера",
         "Where the cluster's demand is met",
     );
-    let mut c = Canvas::new(W, kit::MIN_H);
+    let mut c = Canvas::new(W, palette::MIN_H);
     let mut y = header(&mut c, title, &a.study.name);
     let parts: [(&str, Rgb, Rgb); 3] = [
         (tr(lang, "Импорт", "Imports"), ORANGE, INK),
@@ -62,7 +63,7 @@ pub fn render(a: &Analysis, lang: Lang) -> Result<Chart> {
             .then_with(|| x.product.cmp(&y.product))
     });
     if needs.is_empty() {
-        kit::empty(
+        frame::empty(
             &mut c,
             y,
             tr(lang, "Потребностей не найдено", "No needs found"),
@@ -81,13 +82,13 @@ pub fn render(a: &Analysis, lang: Lang) -> Result<Chart> {
     };
     let plot_top = y + 30.0;
     let plot_bottom = plot_top + row_h * needs.len() as f64;
-    let ticks = kit::ticks(100.0, 20.0, |v| pct_tick(v, lang));
+    let ticks = axes::ticks(100.0, 20.0, |v| pct_tick(v, lang));
     let axis = tr(
         lang,
         "Доля в стоимости спроса, %",
         "Share of demand value, %",
     );
-    let below = kit::x_axis(&mut c, s, &ticks, (plot_top, plot_bottom), axis);
+    let below = axes::x_axis(&mut c, s, &ticks, (plot_top, plot_bottom), axis);
     for (i, n) in needs.iter().enumerate() {
         let mid = plot_top + row_h * (i as f64 + 0.5);
         let name = if n.is_niche {
@@ -176,6 +177,6 @@ pub fn render(a: &Analysis, lang: Lang) -> Result<Chart> {
         });
     }
     let end = note(&mut c, &text, below + 4.0);
-    c.h = (end + M / 2.0).max(kit::MIN_H);
+    c.h = (end + M / 2.0).max(palette::MIN_H);
     c.render("demand_sources", title.to_string())
 }

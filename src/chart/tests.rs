@@ -102,7 +102,7 @@ fn unusual_and_missing_data_render() {
     // Several flags on one niche, unknown compliance, a flow within a stage and a backward one.
     a.niches[0].need.flags = vec![Flag::Import, Flag::Cost, Flag::Spec];
     for c in &mut a.compliance.criteria {
-        c.value = serde_json::Value::Null;
+        c.value = crate::analysis::compliance::Measured::Unknown;
         c.status = Status::Unknown;
     }
     a.compliance.overall = Status::Unknown;

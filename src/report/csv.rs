@@ -21,7 +21,7 @@ fn cell(c: &Cell) -> String {
 }
 
 fn err(e: impl std::fmt::Display) -> Error {
-    Error::Other(format!("cannot render CSV: {e}"))
+    Error::render("CSV", e)
 }
 
 /// A frame as CSV: a header row of the SPEC names, then one record per row.

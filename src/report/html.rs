@@ -19,6 +19,13 @@ pub struct Figure<'a> {
     pub svg: &'a [u8],
 }
 
+/// The file name of a niche's proposal, relative to the study's output folder (the report
+/// links it, `proposal` writes it). Product ids are identifiers (`[A-Za-z0-9_.-]`), and the
+/// rank prefix keeps `.` or `..` from naming a folder.
+pub fn proposal_file(n: &crate::analysis::Niche) -> String {
+    format!("proposals/{}-{}.html", n.rank, n.need.product)
+}
+
 pub fn escape(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
@@ -176,7 +183,7 @@ fn proposal_links(a: &Analysis, lang: Lang) -> String {
         let _ = writeln!(
             o,
             "<li><a href=\"{}\">{}. {}</a></li>",
-            escape(&super::proposal::file_name(n)),
+            escape(&proposal_file(n)),
             n.rank,
             escape(&n.need.product_name)
         );

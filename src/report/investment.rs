@@ -1,8 +1,8 @@
 //! The investment case in words: each niche's support programme and payback, and the
 //! assumptions behind them («Допущения»), for report.md, report.html and the proposals.
 
+use super::escape::esc;
 use super::human::{rub, Lang};
-use super::markdown::esc;
 use crate::analysis::{Analysis, Eligibility, Niche, ProgrammeEstimate, Status};
 use std::fmt::Write;
 

@@ -12,8 +12,7 @@ struct NichesDoc<'a> {
 }
 
 pub fn to_bytes<T: Serialize>(value: &T) -> Result<Vec<u8>> {
-    let mut out = serde_json::to_vec_pretty(value)
-        .map_err(|e| Error::Other(format!("cannot render JSON: {e}")))?;
+    let mut out = serde_json::to_vec_pretty(value).map_err(|e| Error::render("JSON", e))?;
     out.push(b'\n');
     Ok(out)
 }

@@ -1,5 +1,6 @@
 //! Renderers: each takes the result model and returns bytes; none does I/O.
 
+pub mod batch;
 pub mod columns;
 pub mod csv;
 mod escape;

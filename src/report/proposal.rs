@@ -8,18 +8,12 @@
 //! every network request. The page box has a fixed A4 size with hidden overflow, so however
 //! long the names, it prints on exactly one page.
 
-use super::html::{escape, md_to_html};
+use super::html::{escape, md_to_html, proposal_file};
 use super::human::{pct, qty_per_year, rub, Lang};
 use super::investment::{amount_text, eligibility_text, payback_text, support_text};
 use super::markdown::{esc, niche_text};
 use crate::analysis::{Analysis, Eligibility, Niche};
 use std::fmt::Write;
-
-/// The file name of a niche's proposal, relative to the study's output folder. Product ids are
-/// identifiers (`[A-Za-z0-9_.-]`), and the rank prefix keeps `.` or `..` from naming a folder.
-pub fn file_name(n: &Niche) -> String {
-    format!("proposals/{}-{}.html", n.rank, n.need.product)
-}
 
 const CSS: &str = r#"
 @page { size: A4; margin: 0; }
@@ -300,7 +294,7 @@ pub fn render(a: &Analysis, n: &Niche, lang: Lang) -> Vec<u8> {
 pub fn render_all(a: &Analysis, lang: Lang) -> crate::output::Files {
     a.niches
         .iter()
-        .map(|n| (file_name(n), render(a, n, lang)))
+        .map(|n| (proposal_file(n), render(a, n, lang)))
         .collect()
 }
 
@@ -324,7 +318,10 @@ mod tests {
         let a = analysis(&root().join("data/composites-without-borders"));
         let html = String::from_utf8(render(&a, &a.niches[0], Lang::Ru)).unwrap();
         insta::assert_snapshot!("proposal_composites_1_ru", html);
-        assert_eq!(file_name(&a.niches[0]), "proposals/1-fabrics-prepregs.html");
+        assert_eq!(
+            proposal_file(&a.niches[0]),
+            "proposals/1-fabrics-prepregs.html"
+        );
     }
 
     #[test]
@@ -349,7 +346,7 @@ mod tests {
         let a = analysis(&root().join("data/composites-without-borders"));
         let files = render_all(&a, Lang::En);
         let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-        let want: Vec<String> = a.niches.iter().map(file_name).collect();
+        let want: Vec<String> = a.niches.iter().map(proposal_file).collect();
         assert_eq!(names, want);
         let html = String::from_utf8(files[0].1.clone()).unwrap();
         assert!(html.contains("INVESTMENT PROPOSAL № 1"));

@@ -2,11 +2,10 @@
 //! Markdown report (and later the HTML one).
 
 use super::human::{pct, pct1, rub, Lang};
-use crate::analysis::compliance::Criterion;
+use crate::analysis::compliance::{Criterion, Measured, Threshold};
 use crate::analysis::{Analysis, Status};
 use crate::study::config::ComplianceThresholds;
 use crate::study::Role;
-use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -33,34 +32,33 @@ fn industrial_count(a: &Analysis) -> u64 {
 /// The value and threshold cells; the supplier-share requirement is written as its chart
 /// writes it, «7 из 9» against «все».
 fn value_text(c: &Criterion, n_industrial: u64, lang: Lang) -> (String, String) {
-    let share = |v: &Value| {
-        v.as_f64()
-            .map(|x| pct(x, lang))
-            .unwrap_or_else(|| "—".into())
-    };
-    match c.id {
-        "governance" | "hp_jobs" => (share(&c.value), format!("≥ {}", share(&c.threshold))),
-        "supplier_share_each" => (
-            c.value
-                .as_u64()
-                .map(|below| {
+    let share = |v: Option<f64>| v.map(|x| pct(x, lang)).unwrap_or_else(|| "—".into());
+    match c.threshold {
+        Threshold::ShareAtLeast(t) => (share(c.value.share()), format!("≥ {}", pct(t, lang))),
+        Threshold::NoneBelow => (
+            match c.value {
+                Measured::Below(below) => {
                     let ok = n_industrial.saturating_sub(below);
                     match lang {
                         Lang::Ru => format!("{ok} из {n_industrial}"),
                         Lang::En => format!("{ok} of {n_industrial}"),
                     }
-                })
-                .unwrap_or_else(|| "—".into()),
+                }
+                _ => "—".into(),
+            },
             match lang {
                 Lang::Ru => "все".into(),
                 Lang::En => "all".into(),
             },
         ),
-        "cooperation" => {
-            let a = share(&c.value["a"]);
-            let b = share(&c.value["b"]);
-            let min = share(&c.threshold["share_min"]);
-            let below = share(&c.threshold["below_max"]);
+        Threshold::Cooperation {
+            share_min,
+            below_max,
+        } => {
+            let shares = c.value.cooperation();
+            let a = share(shares.and_then(|s| s.a));
+            let b = share(shares.and_then(|s| s.b));
+            let (min, below) = (pct(share_min, lang), pct(below_max, lang));
             match lang {
                 Lang::Ru => (
                     format!("A: {a}; B: {b}"),
@@ -72,12 +70,12 @@ fn value_text(c: &Criterion, n_industrial: u64, lang: Lang) -> (String, String) 
                 ),
             }
         }
-        _ => (
-            c.value
-                .as_u64()
-                .map(|v| v.to_string())
-                .unwrap_or_else(|| "—".into()),
-            format!("≥ {}", c.threshold),
+        Threshold::AtLeast(t) => (
+            match c.value {
+                Measured::Count(v) => v.to_string(),
+                _ => "—".into(),
+            },
+            format!("≥ {t}"),
         ),
     }
 }
@@ -238,7 +236,7 @@ fn years_count(n: usize, lang: Lang) -> String {
 /// The analyst's sentence about one product's outlook: where the trend goes, and what the
 /// plans add by their latest year.
 pub fn outlook_sentence(
-    o: &crate::analysis::outlook::ProductOutlook,
+    o: &crate::analysis::model::ProductOutlook,
     base_year: Option<i64>,
     lang: Lang,
 ) -> String {
@@ -396,7 +394,7 @@ pub fn outlook(o: &mut String, a: &Analysis, lang: Lang) {
         };
         let _ = writeln!(o, "{head}\n|---|---|---|---|");
         for r in po.rows() {
-            use crate::analysis::outlook::RowKind;
+            use crate::analysis::model::RowKind;
             let basis = match (r.kind, lang) {
                 (RowKind::History, Lang::Ru) => "факт".to_string(),
                 (RowKind::History, Lang::En) => "actual".to_string(),

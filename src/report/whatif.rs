@@ -53,8 +53,8 @@ pub fn figures(a: &Analysis, product: &str) -> Figures {
                 total_import_share: r.total_import_share,
             })
             .collect(),
-        cooperation_a: coop.and_then(|c| c.value["a"].as_f64()),
-        cooperation_b: coop.and_then(|c| c.value["b"].as_f64()),
+        cooperation_a: coop.and_then(|c| c.value.cooperation()?.a),
+        cooperation_b: coop.and_then(|c| c.value.cooperation()?.b),
         compliance: a
             .compliance
             .criteria

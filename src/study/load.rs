@@ -45,10 +45,7 @@ fn load_folder(dir: &Path, opts: DialectOptions, used_fast: Option<&mut bool>) -
         return super::workbook::load(dir);
     }
     if !meta.is_dir() {
-        return Err(Error::Other(format!(
-            "{} is not a study folder; expected a folder with study.toml, participants.csv, products.csv and flows.csv (or flows.parquet, or a flows/ folder of Parquet files), or a study workbook (.xlsx)",
-            dir.display()
-        )));
+        return Err(Error::NotAStudy(dir.to_path_buf()));
     }
     let shown = |name: &str| dir.join(name).display().to_string();
     let mut problems = Vec::new();

@@ -28,6 +28,24 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// How docs/INPUTS.md names the kind.
+    fn doc(self) -> &'static str {
+        match self {
+            Kind::Text => "text",
+            Kind::Code => "code (text)",
+            Kind::Role => "role",
+            Kind::Participant => "participant id",
+            Kind::Supplier => "participant id, import:<ORIGIN> or domestic",
+            Kind::Product => "product id",
+            Kind::Stage => "stage 1..4",
+            Kind::Int => "integer",
+            Kind::Year => "year",
+            Kind::Rub => "number, rub",
+            Kind::Qty => "number, in the product's unit",
+            Kind::Num => "number",
+        }
+    }
+
     /// Whether the column's cells are numbers (their cells decide the decimal mark).
     pub fn is_numeric(self) -> bool {
         matches!(
@@ -103,8 +121,12 @@ const fn optional_when(
 }
 
 /// The names of `columns` as a CSV header line (without the line end).
-pub fn header(columns: &[Column]) -> String {
-    columns.iter().map(|c| c.name).collect::<Vec<_>>().join(",")
+pub fn header<'a>(columns: impl IntoIterator<Item = &'a Column>) -> String {
+    columns
+        .into_iter()
+        .map(|c| c.name)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// participants.csv: the cluster's participants.
@@ -368,6 +390,42 @@ pub const SUPPORT_SHEET: TableDef = TableDef {
     ],
 };
 
+/// docs/INPUTS.md: every input table's columns, generated from these definitions (a test
+/// keeps the committed file current).
+pub fn doc() -> String {
+    let mut t = String::from(
+        "# Input tables\n\nGenerated from `src/study/schema.rs` (the one definition of every input \
+         table) by `NICHEGRAPH_UPDATE_DOCS=1 cargo test --lib schema`; do not edit by hand. A study \
+         is a folder with study.toml and one CSV file per table (flows may be flows.parquet), or \
+         one workbook with a sheet per table. The meaning of every figure is in docs/SPEC.md; \
+         «что писать» is what the template (`nichegraph init`) tells the analyst.\n",
+    );
+    let sheets = [&STUDY_SHEET, &SUPPORT_SHEET];
+    for table in TABLES.iter().chain(sheets) {
+        let place = if sheets.iter().any(|s| std::ptr::eq(*s, table)) {
+            format!("the `{}` sheet of a workbook", table.name)
+        } else {
+            format!("{}, or the `{}` sheet", table.file_name(), table.name)
+        };
+        t.push_str(&format!(
+            "\n## {}{}\n\n{place}: {}.\n\n| column | type | обязательно | что писать |\n|---|---|---|---|\n",
+            table.name,
+            if table.required { "" } else { " (optional)" },
+            table.about,
+        ));
+        for c in table.columns {
+            t.push_str(&format!(
+                "| `{}` | {} | {} | {} |\n",
+                c.name,
+                c.kind.doc(),
+                c.must(),
+                c.help.replace('|', "\\|")
+            ));
+        }
+    }
+    t
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -400,5 +458,19 @@ mod tests {
             names.dedup();
             assert_eq!(names.len(), t.columns.len(), "{}", t.name);
         }
+    }
+
+    #[test]
+    fn the_inputs_doc_is_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/INPUTS.md");
+        let want = doc();
+        if std::env::var_os("NICHEGRAPH_UPDATE_DOCS").is_some() {
+            std::fs::write(&path, &want).expect("docs/INPUTS.md is writable");
+        }
+        let got = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            got == want,
+            "docs/INPUTS.md is out of date: run NICHEGRAPH_UPDATE_DOCS=1 cargo test --lib schema"
+        );
     }
 }

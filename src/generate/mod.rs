@@ -8,9 +8,13 @@
 //! same arguments always give byte-identical files.
 
 use crate::error::{Error, Result};
+use crate::study::schema::{self, header, FLOWS_PARQUET, SETTINGS_FILE, TABLES};
 use std::fmt::Write as _;
-use std::io::Write;
 use std::path::Path;
+
+mod flows;
+
+use flows::{FlowColumns, Sink, CHUNK};
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -132,16 +136,15 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
             "--participants must be at least 2 (a flow goes between two parties)".into(),
         ));
     }
-    for name in [
-        "study.toml",
-        "participants.csv",
-        "products.csv",
-        "flows.csv",
-        "flows.parquet",
-        "flows",
-        "specs.csv",
-        "plans.csv",
-    ] {
+    let mut names = vec![SETTINGS_FILE.to_string()];
+    for t in &TABLES {
+        names.push(t.file_name());
+        if t.name == "flows" {
+            names.push(FLOWS_PARQUET.to_string());
+            names.push(crate::study::dataset::FOLDER.to_string());
+        }
+    }
+    for name in &names {
         if dir.join(name).exists() {
             return Err(Error::Usage(format!(
                 "{} already exists; generate writes into a new or empty folder",
@@ -202,7 +205,9 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
     let per_stage = (n / 100).clamp(2, 1000);
     let mut products = Vec::with_capacity(4 * per_stage);
     let mut out = String::new();
-    out.push_str("id,name,stage,unit,benchmark_price_rub,capex_rub_per_unit,min_capacity\n");
+    // Every column but the product code.
+    let columns = schema::PRODUCTS.iter().filter(|c| c.name != "code");
+    let _ = writeln!(out, "{}", header(columns));
     for stage in 1..=4u8 {
         for j in 0..per_stage {
             let base = [0.0, 8.0e4, 1.5e4, 1.2e5, 1.5e6][stage as usize];
@@ -255,9 +260,9 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
         .collect();
     // Within a stage a few products carry most of the trade.
     let product_pick = Weighted::new((0..per_stage).map(|j| 1.0 / (1.0 + j as f64).powf(0.8)))
-        .ok_or_else(|| Error::Other("no products".into()))?;
+        .ok_or_else(|| Error::Internal("no products".into()))?;
     let origins = Weighted::new(ORIGINS.iter().map(|(_, w)| f64::from(*w)))
-        .ok_or_else(|| Error::Other("no origins".into()))?;
+        .ok_or_else(|| Error::Internal("no origins".into()))?;
     let domestic_names: Vec<String> = (0..200).map(|k| format!("АО «Поставщик {k}»")).collect();
 
     let product_ids: Vec<String> = products
@@ -266,9 +271,9 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
         .map(|(k, pr)| format!("s{}-{:04}", pr.stage, k % per_stage))
         .collect();
     let mut sink = if p.dataset {
-        Sink::dataset(&dir.join("flows"))?
+        Sink::dataset(&dir.join(crate::study::dataset::FOLDER))?
     } else if p.parquet {
-        Sink::parquet(&dir.join("flows.parquet"))?
+        Sink::parquet(&dir.join(FLOWS_PARQUET))?
     } else {
         Sink::csv(&dir.join("flows.csv"))?
     };
@@ -339,7 +344,7 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
     sink.finish()?;
 
     let mut out = String::with_capacity(n * 120);
-    out.push_str("id,name,region,role,stage,employees,hp_jobs,in_governance,output_rub,inn\n");
+    let _ = writeln!(out, "{}", header(&schema::PARTICIPANTS));
     for (i, f) in firms.iter().enumerate() {
         let output = f.output.max((f.purchases * f.markup).round()).min(1e15);
         let _ = writeln!(out, "{}{output},{}", f.line, 1_600_000_000u64 + i as u64);
@@ -348,7 +353,7 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
 
     // Plans: the first participants at a stage grow their output by 10–50 % two years on.
     if p.plans > 0 {
-        let mut out = String::from("participant,year,output_rub,note\n");
+        let mut out = header(&schema::PLANS) + "\n";
         for (i, f) in firms
             .iter()
             .enumerate()
@@ -367,7 +372,11 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
     }
 
     // Specs: a requirement per few hundred flows, half of them not met by anyone.
-    let mut out = String::from("consumer,product,parameter,required_min,required_max,available\n");
+    // Without the parameter's name and unit.
+    let columns = schema::SPECS
+        .iter()
+        .take_while(|c| c.name != "parameter_name");
+    let mut out = header(columns) + "\n";
     let n_specs = (p.flows / 500).clamp(1, 5000);
     for _ in 0..n_specs {
         let c = buyers.pick(&mut rng);
@@ -401,7 +410,7 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    write_file(dir, "study.toml", toml.as_bytes())?;
+    write_file(dir, SETTINGS_FILE, toml.as_bytes())?;
     Ok(format!(
         "wrote {} ({n} participants, {} products, {} flow rows{}, {n_specs} specs)",
         dir.display(),
@@ -420,231 +429,4 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
 fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     let path = dir.join(name);
     std::fs::write(&path, bytes).map_err(|e| Error::io("cannot write", &path, e))
-}
-
-/// Rows are generated and written this many at a time (one Parquet row group each).
-const CHUNK: usize = 1 << 20;
-
-/// Generated flow rows, column by column, one chunk at a time.
-struct FlowColumns {
-    supplier: Vec<String>,
-    name: Vec<String>,
-    consumer: Vec<u32>,
-    product: Vec<u32>,
-    quantity: Vec<f64>,
-    value: Vec<f64>,
-    years: Vec<i64>,
-    width: usize,
-    /// The year and the value scale of the rows pushed next.
-    year: i64,
-    scale: f64,
-}
-
-impl FlowColumns {
-    fn with_capacity(n: usize, width: usize) -> Self {
-        FlowColumns {
-            supplier: Vec::with_capacity(n),
-            name: Vec::with_capacity(n),
-            consumer: Vec::with_capacity(n),
-            product: Vec::with_capacity(n),
-            quantity: Vec::with_capacity(n),
-            value: Vec::with_capacity(n),
-            years: Vec::with_capacity(n),
-            width,
-            year: YEAR,
-            scale: 1.0,
-        }
-    }
-
-    fn len(&self) -> usize {
-        self.supplier.len()
-    }
-
-    fn clear(&mut self) {
-        self.supplier.clear();
-        self.name.clear();
-        self.consumer.clear();
-        self.product.clear();
-        self.quantity.clear();
-        self.value.clear();
-        self.years.clear();
-    }
-
-    fn push(&mut self, s: &str, name: &str, c: usize, p: usize, q: f64, v: f64) {
-        self.supplier.push(s.to_string());
-        self.name.push(name.to_string());
-        self.consumer.push(c as u32);
-        self.product.push(p as u32);
-        // Quantities to 1/1000 of a unit, values to the kopeck, within the input bounds.
-        self.quantity
-            .push(((q * 1000.0).round() / 1000.0).clamp(0.001, 1e12));
-        self.value
-            .push(((v * self.scale * 100.0).round() / 100.0).clamp(0.01, 1e14));
-        self.years.push(self.year);
-    }
-}
-
-enum Sink {
-    Csv(std::path::PathBuf, std::io::BufWriter<std::fs::File>),
-    /// flows.parquet: one row group per chunk.
-    Parquet(std::path::PathBuf, Batched),
-    /// A hive-partitioned dataset, `flows/year=<Y>/part-0.parquet`, as Spark writes it: the
-    /// year is in the path, not in the files.
-    Dataset(
-        std::path::PathBuf,
-        std::collections::BTreeMap<i64, (std::path::PathBuf, Batched)>,
-    ),
-}
-
-type Batched = polars::io::parquet::write::BatchedWriter<std::fs::File>;
-
-fn polars_error(path: &Path) -> impl Fn(polars::error::PolarsError) -> Error + '_ {
-    move |e| Error::Other(format!("cannot write {}: {e}", path.display()))
-}
-
-/// A Parquet writer of flow rows, with or without the year column.
-fn batched(path: &Path, with_year: bool) -> Result<Batched> {
-    use polars::prelude::{DataType, ParquetCompression, ParquetWriter, Schema};
-    let mut schema = Schema::default();
-    for name in ["supplier", "supplier_name", "consumer", "product"] {
-        schema.insert(name.into(), DataType::String);
-    }
-    for name in ["quantity", "value_rub"] {
-        schema.insert(name.into(), DataType::Float64);
-    }
-    if with_year {
-        schema.insert("year".into(), DataType::Int64);
-    }
-    let file = std::fs::File::create(path).map_err(|e| Error::io("cannot write", path, e))?;
-    ParquetWriter::new(file)
-        .with_compression(ParquetCompression::Snappy)
-        .set_parallel(false)
-        .batched(&schema)
-        .map_err(polars_error(path))
-}
-
-impl Sink {
-    fn csv(path: &Path) -> Result<Sink> {
-        let io = |e| Error::io("cannot write", path, e);
-        let f = std::fs::File::create(path).map_err(io)?;
-        let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
-        w.write_all(b"supplier,supplier_name,consumer,product,quantity,value_rub,year\n")
-            .map_err(io)?;
-        Ok(Sink::Csv(path.to_path_buf(), w))
-    }
-
-    fn parquet(path: &Path) -> Result<Sink> {
-        Ok(Sink::Parquet(path.to_path_buf(), batched(path, true)?))
-    }
-
-    fn dataset(dir: &Path) -> Result<Sink> {
-        std::fs::create_dir(dir).map_err(|e| Error::io("cannot create", dir, e))?;
-        Ok(Sink::Dataset(dir.to_path_buf(), Default::default()))
-    }
-
-    /// Rows `pick` of `rows` as a polars frame (with the year column when `with_year`).
-    fn frame(
-        rows: &FlowColumns,
-        product_ids: &[String],
-        pick: &[usize],
-        with_year: bool,
-    ) -> Result<polars::prelude::DataFrame> {
-        use polars::prelude::{Column, DataFrame};
-        let width = rows.width;
-        let text = |name: &str, f: &dyn Fn(usize) -> Option<String>| {
-            Column::new(name.into(), pick.iter().map(|&i| f(i)).collect::<Vec<_>>())
-        };
-        let mut columns = vec![
-            text("supplier", &|i| Some(rows.supplier[i].clone())),
-            text("supplier_name", &|i| {
-                Some(rows.name[i].clone()).filter(|n| !n.is_empty())
-            }),
-            text("consumer", &|i| Some(format!("f{:0width$}", rows.consumer[i]))),
-            text("product", &|i| {
-                Some(product_ids[rows.product[i] as usize].clone())
-            }),
-            Column::new(
-                "quantity".into(),
-                pick.iter().map(|&i| rows.quantity[i]).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "value_rub".into(),
-                pick.iter().map(|&i| rows.value[i]).collect::<Vec<_>>(),
-            ),
-        ];
-        if with_year {
-            columns.push(Column::new(
-                "year".into(),
-                pick.iter().map(|&i| rows.years[i]).collect::<Vec<_>>(),
-            ));
-        }
-        DataFrame::new(pick.len(), columns)
-            .map_err(|e| Error::Other(format!("cannot build the flow rows: {e}")))
-    }
-
-    fn write(&mut self, rows: &FlowColumns, product_ids: &[String]) -> Result<()> {
-        let width = rows.width;
-        match self {
-            Sink::Csv(path, w) => {
-                let mut line = String::with_capacity(128);
-                for i in 0..rows.len() {
-                    line.clear();
-                    let _ = writeln!(
-                        line,
-                        "{},{},f{:0width$},{},{},{},{}",
-                        rows.supplier[i],
-                        rows.name[i],
-                        rows.consumer[i],
-                        product_ids[rows.product[i] as usize],
-                        rows.quantity[i],
-                        rows.value[i],
-                        rows.years[i],
-                    );
-                    w.write_all(line.as_bytes())
-                        .map_err(|e| Error::io("cannot write", path, e))?;
-                }
-                Ok(())
-            }
-            Sink::Parquet(path, writer) => {
-                let all: Vec<usize> = (0..rows.len()).collect();
-                let df = Self::frame(rows, product_ids, &all, true)?;
-                writer.write_batch(&df).map_err(polars_error(path))
-            }
-            Sink::Dataset(dir, writers) => {
-                let mut by_year: std::collections::BTreeMap<i64, Vec<usize>> = Default::default();
-                for (i, y) in rows.years.iter().enumerate() {
-                    by_year.entry(*y).or_default().push(i);
-                }
-                for (year, pick) in by_year {
-                    let (path, w) = match writers.entry(year) {
-                        std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
-                        std::collections::btree_map::Entry::Vacant(e) => {
-                            let part = dir.join(format!("year={year}"));
-                            std::fs::create_dir(&part)
-                                .map_err(|e| Error::io("cannot create", &part, e))?;
-                            let path = part.join("part-0.parquet");
-                            let w = batched(&path, false)?;
-                            e.insert((path, w))
-                        }
-                    };
-                    let df = Self::frame(rows, product_ids, &pick, false)?;
-                    w.write_batch(&df).map_err(polars_error(path))?;
-                }
-                Ok(())
-            }
-        }
-    }
-
-    fn finish(self) -> Result<()> {
-        match self {
-            Sink::Csv(path, mut w) => w.flush().map_err(|e| Error::io("cannot write", &path, e)),
-            Sink::Parquet(path, w) => w.finish().map(|_| ()).map_err(polars_error(&path)),
-            Sink::Dataset(_, writers) => {
-                for (_, (path, w)) in writers {
-                    w.finish().map_err(polars_error(&path))?;
-                }
-                Ok(())
-            }
-        }
-    }
 }
