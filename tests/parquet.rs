@@ -120,7 +120,12 @@ fn study_without_csv(at: &Path) -> PathBuf {
 /// A copy of the sample study whose flows are `cols` in flows.parquet.
 fn parquet_study(at: &Path, cols: &[(&str, Col)]) -> PathBuf {
     let dir = study_without_csv(at);
-    write(&dir.join("flows.parquet"), cols, ParquetCompression::Snappy, 10);
+    write(
+        &dir.join("flows.parquet"),
+        cols,
+        ParquetCompression::Snappy,
+        10,
+    );
     dir
 }
 
@@ -386,7 +391,12 @@ fn dataset_study(at: &Path, cols: &[(&str, Col)], group: usize) -> PathBuf {
             .collect();
         let folder = dir.join("flows").join(format!("year={y}"));
         std::fs::create_dir_all(&folder).unwrap();
-        write(&folder.join("part-0.parquet"), &part, ParquetCompression::Snappy, group);
+        write(
+            &folder.join("part-0.parquet"),
+            &part,
+            ParquetCompression::Snappy,
+            group,
+        );
     }
     // What Spark leaves beside the data: skipped.
     std::fs::write(dir.join("flows/_SUCCESS"), b"").unwrap();
@@ -420,7 +430,10 @@ fn a_partitioned_dataset_gives_the_same_results_as_flows_csv() {
     ] {
         let a = std::fs::read(from_csv.join(ID).join(f)).unwrap();
         let b = std::fs::read(from_dataset.join(ID).join(f)).unwrap();
-        assert!(a == b, "{f} differs between flows.csv and the flows/ dataset");
+        assert!(
+            a == b,
+            "{f} differs between flows.csv and the flows/ dataset"
+        );
     }
     // The run record names every file of the dataset, so a changed part reruns the study.
     let run: serde_json::Value =

@@ -148,7 +148,9 @@ impl Sink {
             text("supplier_name", &|i| {
                 Some(rows.name[i].clone()).filter(|n| !n.is_empty())
             }),
-            text("consumer", &|i| Some(format!("f{:0width$}", rows.consumer[i]))),
+            text("consumer", &|i| {
+                Some(format!("f{:0width$}", rows.consumer[i]))
+            }),
             text("product", &|i| {
                 Some(product_ids[rows.product[i] as usize].clone())
             }),

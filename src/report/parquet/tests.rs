@@ -15,8 +15,8 @@ fn dtype(kind: Kind) -> DataType {
 }
 
 fn sample() -> Analysis {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("data/composites-without-borders");
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/composites-without-borders");
     let study = crate::study::load(&dir).expect("sample study loads");
     crate::analysis::analyze(&study, &crate::graph::SupplyGraph::build(&study))
         .expect("sample study analyses")
