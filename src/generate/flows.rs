@@ -73,7 +73,7 @@ impl FlowColumns {
 pub(super) enum Sink {
     Csv(std::path::PathBuf, std::io::BufWriter<std::fs::File>),
     /// flows.parquet: one row group per chunk.
-    Parquet(std::path::PathBuf, Batched),
+    Parquet(std::path::PathBuf, Box<Batched>),
     /// A hive-partitioned dataset, `flows/year=<Y>/part-0.parquet`, as Spark writes it: the
     /// year is in the path, not in the files.
     Dataset(
@@ -123,7 +123,10 @@ impl Sink {
     }
 
     pub(super) fn parquet(path: &Path) -> Result<Sink> {
-        Ok(Sink::Parquet(path.to_path_buf(), batched(path, true)?))
+        Ok(Sink::Parquet(
+            path.to_path_buf(),
+            Box::new(batched(path, true)?),
+        ))
     }
 
     pub(super) fn dataset(dir: &Path) -> Result<Sink> {
