@@ -112,7 +112,7 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
     /// The path given is neither a study folder nor a study workbook (exit 1).
-    #[error("{} is not a study folder; expected a folder with study.toml, participants.csv, products.csv and flows.csv (or flows.parquet), or a study workbook (.xlsx)", .0.display())]
+    #[error("{} is not a study folder; expected a folder with study.toml, participants.csv, products.csv and flows.csv (or flows.parquet, or a flows/ folder of Parquet files), or a study workbook (.xlsx)", .0.display())]
     NotAStudy(std::path::PathBuf),
     /// `init` would overwrite these files (exit 1).
     #[error("{}", exist_message(.0))]

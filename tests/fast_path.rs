@@ -88,6 +88,7 @@ fn fast_and_exact_loaders_agree() {
             flows: 200 * seed as usize,
             seed,
             parquet: false,
+            dataset: false,
             id: "t".into(),
             // Odd seeds: a five-year history and plans, so the history sums are compared too.
             years: if seed % 2 == 1 { 5 } else { 1 },
@@ -121,6 +122,7 @@ fn without_years() {
         flows: 3000,
         seed: 99,
         parquet: false,
+        dataset: false,
         id: "t".into(),
         years: 1,
         plans: 0,
@@ -157,6 +159,7 @@ fn parquet_fast_and_exact_agree() {
             flows: 2500,
             seed,
             parquet: true,
+            dataset: false,
             id: "t".into(),
             years: if seed % 2 == 1 { 5 } else { 1 },
             plans: 0,
@@ -178,6 +181,7 @@ fn spellings_and_repeated_rows_go_to_the_exact_loader() {
         flows: 3000,
         seed: 5,
         parquet: false,
+        dataset: false,
         id: "t".into(),
         years: 1,
         plans: 0,
@@ -213,6 +217,41 @@ fn spellings_and_repeated_rows_go_to_the_exact_loader() {
         assert!(
             !fast.flows.iter().any(|f| matches!(&f.supplier, nichegraph::study::Source::Import(o) if o == "cn" || o == "Germany")),
             "{what}: an origin kept its spelling"
+        );
+    }
+}
+
+/// A hive-partitioned dataset (`generate --dataset`): the fast path and the exact loader agree
+/// on it, and it gives the flows and history of the same rows written as one flows.csv.
+#[test]
+fn a_dataset_reads_as_its_rows_in_one_csv() {
+    for seed in [3u64, 8] {
+        let tmp = tempfile::tempdir().unwrap();
+        let params = |dataset| Params {
+            participants: 40 + seed as usize,
+            flows: 1500,
+            seed,
+            parquet: false,
+            dataset,
+            id: "t".into(),
+            years: 5,
+            plans: 4,
+        };
+        let (csv_dir, ds_dir) = (tmp.path().join("csv"), tmp.path().join("ds"));
+        generate(&csv_dir, &params(false)).unwrap();
+        generate(&ds_dir, &params(true)).unwrap();
+        assert!(ds_dir.join("flows/year=2025/part-0.parquet").is_file());
+        assert!(!ds_dir.join("flows.csv").exists());
+        same(&ds_dir, &format!("seed {seed}, dataset"));
+        let opts = DialectOptions::default();
+        let (a, b) = (
+            load_with(&csv_dir, opts).unwrap(),
+            load_with(&ds_dir, opts).unwrap(),
+        );
+        assert_eq!(
+            format!("{:?}\n{:?}\n{:?}", a.flows, a.history, a.years_present),
+            format!("{:?}\n{:?}\n{:?}", b.flows, b.history, b.years_present),
+            "seed {seed}"
         );
     }
 }

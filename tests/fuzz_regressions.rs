@@ -12,11 +12,12 @@ use std::path::{Path, PathBuf};
 /// A fuzz target: its name and the function its fuzz binary calls.
 type Target = (&'static str, fn(&[u8]));
 
-const TARGETS: [Target; 8] = [
+const TARGETS: [Target; 9] = [
     ("participants_csv", harness::participants_csv),
     ("products_csv", harness::products_csv),
     ("flows_csv", harness::flows_csv),
     ("flows_parquet", harness::flows_parquet),
+    ("flows_dataset", harness::flows_dataset),
     ("specs_csv", harness::specs_csv),
     ("study_toml", harness::study_toml),
     ("workbook", harness::workbook),

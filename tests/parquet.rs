@@ -2,13 +2,8 @@
 //! results, and bad values are named as `flows.parquet:<row>:<column>` (row 2 = first record).
 
 use assert_cmd::Command;
-use parquet::basic::{Compression, GzipLevel, ZstdLevel};
-use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int32Type, Int64Type};
-use parquet::file::properties::WriterProperties;
-use parquet::file::writer::SerializedFileWriter;
-use parquet::schema::parser::parse_message_type;
+use polars::prelude::{Column, DataFrame, ParquetCompression, ParquetWriter};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 const ID: &str = "composites-without-borders";
 
@@ -39,88 +34,28 @@ impl Col {
         }
     }
 
-    fn schema_type(&self) -> &'static str {
+    fn column(&self, name: &str) -> Column {
         match self {
-            Col::Text(_) => "BYTE_ARRAY",
-            Col::Double(_) => "DOUBLE",
-            Col::Int32(_) => "INT32",
-            Col::Int64(_) => "INT64",
+            Col::Text(v) => Column::new(name.into(), v.clone()),
+            Col::Double(v) => Column::new(name.into(), v.clone()),
+            Col::Int32(v) => Column::new(name.into(), v.clone()),
+            Col::Int64(v) => Column::new(name.into(), v.clone()),
         }
     }
-}
-
-/// Non-null values of rows `range` and their definition levels (1 = a value, 0 = null).
-fn split<T: Clone>(v: &[Option<T>], range: std::ops::Range<usize>) -> (Vec<T>, Vec<i16>) {
-    let part = &v[range];
-    (
-        part.iter().flatten().cloned().collect(),
-        part.iter().map(|x| i16::from(x.is_some())).collect(),
-    )
 }
 
 /// Writes the columns as a Parquet file of optional columns, in row groups of at most
 /// `group` rows.
-fn write(path: &Path, cols: &[(&str, Col)], compression: Compression, group: usize) {
-    let fields: String = cols
-        .iter()
-        .map(|(name, c)| {
-            let annotation = if matches!(c, Col::Text(_)) {
-                " (UTF8)"
-            } else {
-                ""
-            };
-            format!("OPTIONAL {} {name}{annotation};\n", c.schema_type())
-        })
-        .collect();
-    let schema = Arc::new(parse_message_type(&format!("message flows {{\n{fields}}}")).unwrap());
-    let props = Arc::new(
-        WriterProperties::builder()
-            .set_compression(compression)
-            .build(),
-    );
-    let file = std::fs::File::create(path).unwrap();
-    let mut writer = SerializedFileWriter::new(file, schema, props).unwrap();
+fn write(path: &Path, cols: &[(&str, Col)], compression: ParquetCompression, group: usize) {
     let rows = cols.first().map_or(0, |(_, c)| c.len());
-    let mut start = 0;
-    while start < rows {
-        let end = (start + group).min(rows);
-        let mut rg = writer.next_row_group().unwrap();
-        for (_, c) in cols {
-            let mut w = rg.next_column().unwrap().unwrap();
-            match c {
-                Col::Text(v) => {
-                    let (vals, defs) = split(v, start..end);
-                    let vals: Vec<ByteArray> =
-                        vals.iter().map(|s| ByteArray::from(s.as_str())).collect();
-                    w.typed::<ByteArrayType>()
-                        .write_batch(&vals, Some(&defs), None)
-                        .unwrap();
-                }
-                Col::Double(v) => {
-                    let (vals, defs) = split(v, start..end);
-                    w.typed::<DoubleType>()
-                        .write_batch(&vals, Some(&defs), None)
-                        .unwrap();
-                }
-                Col::Int32(v) => {
-                    let (vals, defs) = split(v, start..end);
-                    w.typed::<Int32Type>()
-                        .write_batch(&vals, Some(&defs), None)
-                        .unwrap();
-                }
-                Col::Int64(v) => {
-                    let (vals, defs) = split(v, start..end);
-                    w.typed::<Int64Type>()
-                        .write_batch(&vals, Some(&defs), None)
-                        .unwrap();
-                }
-            }
-            w.close().unwrap();
-        }
-        rg.close().unwrap();
-        start = end;
-    }
-    writer.close().unwrap();
+    let columns = cols.iter().map(|(name, c)| c.column(name)).collect();
+    let mut df = DataFrame::new(rows, columns).unwrap();
+    let file = std::fs::File::create(path).unwrap();
+    ParquetWriter::new(file)
+        .with_compression(compression)
+        .with_row_group_size(Some(group))
+        .finish(&mut df)
+        .unwrap();
 }
 
 /// The sample's flows.csv as columns: text columns as strings (empty = null), quantity as
@@ -185,7 +120,12 @@ fn study_without_csv(at: &Path) -> PathBuf {
 /// A copy of the sample study whose flows are `cols` in flows.parquet.
 fn parquet_study(at: &Path, cols: &[(&str, Col)]) -> PathBuf {
     let dir = study_without_csv(at);
-    write(&dir.join("flows.parquet"), cols, Compression::SNAPPY, 10);
+    write(
+        &dir.join("flows.parquet"),
+        cols,
+        ParquetCompression::Snappy,
+        10,
+    );
     dir
 }
 
@@ -282,10 +222,10 @@ fn common_compressions_and_number_types_read_alike() {
         _ => unreachable!(),
     };
     for (i, compression) in [
-        Compression::UNCOMPRESSED,
-        Compression::ZSTD(ZstdLevel::default()),
-        Compression::GZIP(GzipLevel::default()),
-        Compression::LZ4_RAW,
+        ParquetCompression::Uncompressed,
+        ParquetCompression::Zstd(None),
+        ParquetCompression::Gzip(None),
+        ParquetCompression::Lz4Raw,
     ]
     .into_iter()
     .enumerate()
@@ -412,12 +352,153 @@ fn a_corrupt_file_is_one_problem_naming_it() {
 
     // A Parquet file cut short is no better.
     let good = tmp.path().join("good.parquet");
-    write(&good, &sample_flows(), Compression::SNAPPY, 10);
+    write(&good, &sample_flows(), ParquetCompression::Snappy, 10);
     let whole = std::fs::read(&good).unwrap();
     std::fs::write(study.join("flows.parquet"), &whole[..whole.len() / 2]).unwrap();
     let stderr = check_fails(&study);
     assert!(
         stderr.contains("flows.parquet") && stderr.contains("cannot read the file as Parquet"),
+        "{stderr}"
+    );
+}
+
+/// The sample's flows as a hive-partitioned dataset, `flows/year=<Y>/part-0.parquet` (the year
+/// in the path only, as Spark writes it), with `extra` files beside them.
+fn dataset_study(at: &Path, cols: &[(&str, Col)], group: usize) -> PathBuf {
+    let dir = study_without_csv(at);
+    let (years_at, years) = match &cols[6] {
+        ("year", Col::Int32(v)) => (6, v.clone()),
+        _ => panic!("year is column 6"),
+    };
+    let mut distinct: Vec<i32> = years.iter().flatten().copied().collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    for y in distinct {
+        let pick: Vec<usize> = (0..years.len()).filter(|&i| years[i] == Some(y)).collect();
+        let part: Vec<(&str, Col)> = cols
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| *k != years_at)
+            .map(|(_, (name, c))| {
+                let c = match c {
+                    Col::Text(v) => Col::Text(pick.iter().map(|&i| v[i].clone()).collect()),
+                    Col::Double(v) => Col::Double(pick.iter().map(|&i| v[i]).collect()),
+                    Col::Int32(v) => Col::Int32(pick.iter().map(|&i| v[i]).collect()),
+                    Col::Int64(v) => Col::Int64(pick.iter().map(|&i| v[i]).collect()),
+                };
+                (*name, c)
+            })
+            .collect();
+        let folder = dir.join("flows").join(format!("year={y}"));
+        std::fs::create_dir_all(&folder).unwrap();
+        write(
+            &folder.join("part-0.parquet"),
+            &part,
+            ParquetCompression::Snappy,
+            group,
+        );
+    }
+    // What Spark leaves beside the data: skipped.
+    std::fs::write(dir.join("flows/_SUCCESS"), b"").unwrap();
+    dir
+}
+
+#[test]
+fn a_partitioned_dataset_gives_the_same_results_as_flows_csv() {
+    let tmp = tempfile::tempdir().unwrap();
+    let study = dataset_study(tmp.path(), &sample_flows(), 3);
+    let (from_csv, from_dataset) = (tmp.path().join("a"), tmp.path().join("b"));
+    for (s, out) in [(sample(), &from_csv), (study.clone(), &from_dataset)] {
+        bin()
+            .arg("analyze")
+            .arg(&s)
+            .arg("--out")
+            .arg(out)
+            .args(["--format", "csv,json,parquet"])
+            .assert()
+            .success();
+    }
+    for f in [
+        "needs.csv",
+        "niches.csv",
+        "demand_outlook.csv",
+        "niches.json",
+        "compliance.json",
+        "import_content.csv",
+        "needs.parquet",
+        "niches.parquet",
+    ] {
+        let a = std::fs::read(from_csv.join(ID).join(f)).unwrap();
+        let b = std::fs::read(from_dataset.join(ID).join(f)).unwrap();
+        assert!(
+            a == b,
+            "{f} differs between flows.csv and the flows/ dataset"
+        );
+    }
+    // The run record names every file of the dataset, so a changed part reruns the study.
+    let run: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(from_dataset.join(ID).join("run.json")).unwrap())
+            .unwrap();
+    let files: Vec<&str> = run["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["file"].as_str().unwrap())
+        .collect();
+    assert!(files.contains(&"flows/year=2018/part-0.parquet"), "{run}");
+    assert!(files.iter().all(|f| *f != "flows/_SUCCESS"), "{run}");
+}
+
+#[test]
+fn a_bad_value_in_a_dataset_names_its_file_and_row() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut cols = sample_flows();
+    let years = match &cols[6].1 {
+        Col::Int32(v) => v.clone(),
+        _ => unreachable!(),
+    };
+    // The third row of the study year's file, whatever its place in flows.csv.
+    let (latest, at) = {
+        let latest = years.iter().flatten().max().copied().unwrap();
+        let rows: Vec<usize> = (0..years.len())
+            .filter(|&i| years[i] == Some(latest))
+            .collect();
+        (latest, rows[2])
+    };
+    set(&mut cols, "quantity", at, Col::Double(vec![Some(-5.0)]));
+    let study = dataset_study(tmp.path(), &cols, 2);
+    let stderr = check_fails(&study);
+    let want = format!(
+        "flows/year={latest}/part-0.parquet:4:quantity: quantity \"-5\": out of range; expected a number >= 0"
+    );
+    assert!(stderr.contains(&want), "{want} not in {stderr}");
+    assert_eq!(stderr.matches(".parquet:").count(), 1, "{stderr}");
+}
+
+#[test]
+fn a_dataset_beside_flows_csv_or_partitioned_otherwise_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let study = dataset_study(&tmp.path().join("a"), &sample_flows(), 10);
+    std::fs::copy(sample().join("flows.csv"), study.join("flows.csv")).unwrap();
+    let stderr = check_fails(&study);
+    assert!(
+        stderr.contains("both the flows dataset flows/ and flows.csv"),
+        "{stderr}"
+    );
+
+    let study = dataset_study(&tmp.path().join("b"), &sample_flows(), 10);
+    std::fs::create_dir_all(study.join("flows/region=RU")).unwrap();
+    let stderr = check_fails(&study);
+    assert!(
+        stderr.contains("flows/region=RU: the dataset is partitioned by region"),
+        "{stderr}"
+    );
+
+    let study = study_without_csv(&tmp.path().join("c"));
+    std::fs::create_dir_all(study.join("flows")).unwrap();
+    let stderr = check_fails(&study);
+    assert!(
+        stderr.contains("the flows dataset has no Parquet files"),
         "{stderr}"
     );
 }

@@ -146,17 +146,21 @@ fn analyse(study: &study::Study) {
 /// with detection and with one forced dialect; a study that loads is also analysed.
 fn csv_table(file: &'static str, data: &[u8]) {
     fuzz_setup();
-    let dir = scratch().join(file.replace('.', "_"));
+    let dir = scratch().join(file.replace(['.', '/', '='], "_"));
     READY.with(|r| {
         if r.borrow_mut().insert(file) {
             std::fs::create_dir_all(&dir).expect("cannot create the fuzz study folder");
             for (name, bytes) in BASE {
-                if !(file == "flows.parquet" && name == "flows.csv") {
+                let replaced = file == "flows.parquet" || file.starts_with("flows/");
+                if !(replaced && name == "flows.csv") {
                     write(&dir.join(name), bytes);
                 }
             }
         }
     });
+    if let Some(parent) = dir.join(file).parent() {
+        std::fs::create_dir_all(parent).expect("cannot create the fuzz study folder");
+    }
     write(&dir.join(file), data);
     for opts in [DialectOptions::default(), FORCED[data.len() % FORCED.len()]] {
         if let Ok((study, _warnings)) = nichegraph::check(&dir, opts) {
@@ -184,6 +188,12 @@ pub fn specs_csv(data: &[u8]) {
 /// The flows as `flows.parquet` (the folder has no flows.csv then).
 pub fn flows_parquet(data: &[u8]) {
     csv_table("flows.parquet", data)
+}
+
+/// The flows as one file of a hive-partitioned dataset, `flows/year=2018/part-0.parquet`
+/// (the partition gives the year; a year column in the file must agree).
+pub fn flows_dataset(data: &[u8]) {
+    csv_table("flows/year=2018/part-0.parquet", data)
 }
 
 /// `config::parse` on the input as text (invalid UTF-8 replaced, as the loader never passes it).

@@ -23,6 +23,8 @@ pub struct Params {
     pub flows: usize,
     pub seed: u64,
     pub parquet: bool,
+    /// Write the flows as a hive-partitioned Parquet dataset, `flows/year=<Y>/part-0.parquet`.
+    pub dataset: bool,
     pub id: String,
     /// Years of flow history ending with the study year: rows are spread evenly over them
     /// (1 = the study year only).
@@ -139,6 +141,7 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
         names.push(t.file_name());
         if t.name == "flows" {
             names.push(FLOWS_PARQUET.to_string());
+            names.push(crate::study::dataset::FOLDER.to_string());
         }
     }
     for name in &names {
@@ -267,7 +270,9 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
         .enumerate()
         .map(|(k, pr)| format!("s{}-{:04}", pr.stage, k % per_stage))
         .collect();
-    let mut sink = if p.parquet {
+    let mut sink = if p.dataset {
+        Sink::dataset(&dir.join(crate::study::dataset::FOLDER))?
+    } else if p.parquet {
         Sink::parquet(&dir.join(FLOWS_PARQUET))?
     } else {
         Sink::csv(&dir.join("flows.csv"))?
@@ -411,7 +416,13 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
         dir.display(),
         products.len(),
         p.flows,
-        if p.parquet { " in flows.parquet" } else { "" }
+        if p.dataset {
+            " in the dataset flows/"
+        } else if p.parquet {
+            " in flows.parquet"
+        } else {
+            ""
+        }
     ))
 }
 

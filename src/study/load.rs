@@ -57,7 +57,7 @@ fn load_folder(dir: &Path, opts: DialectOptions, used_fast: Option<&mut bool>) -
         } else {
             problems.push(Problem::file(
                 &shown(name),
-                "the file is missing; every study folder needs study.toml, participants.csv, products.csv and flows.csv (or flows.parquet)",
+                "the file is missing; every study folder needs study.toml, participants.csv, products.csv and flows.csv (or flows.parquet, or a flows/ folder of Parquet files)",
             ));
             None
         }
@@ -88,6 +88,42 @@ fn load_folder(dir: &Path, opts: DialectOptions, used_fast: Option<&mut bool>) -
     let mut read: Vec<Option<Table>> = Vec::with_capacity(TABLES.len());
     for def in &TABLES {
         let mut one = || {
+            if def.name == "flows" && dir.join(super::dataset::FOLDER).is_dir() {
+                let others: Vec<&str> = ["flows.csv", FLOWS_PARQUET]
+                    .into_iter()
+                    .filter(|n| dir.join(n).is_file())
+                    .collect();
+                if !others.is_empty() {
+                    problems.push(Problem::file(
+                        &shown(super::dataset::FOLDER),
+                        format!(
+                            "both the flows dataset flows/ and {} are in the study folder; expected one of them (remove the one that is out of date)",
+                            others.join(" and ")
+                        ),
+                    ));
+                    return None;
+                }
+                let files = super::dataset::files(dir, &mut problems);
+                let ids = match (read.first(), read.get(1)) {
+                    (Some(Some(pt)), Some(Some(prt))) if fast => Some(super::fast::Ids::new(
+                        &pt.column_texts(0),
+                        &prt.column_texts(0),
+                    )),
+                    _ => None,
+                };
+                let fast_ids = ids
+                    .as_ref()
+                    .zip(config.as_ref())
+                    .map(|(ids, c)| (ids, c.year));
+                return match super::dataset::read(dir, &files, def.columns, fast_ids, &mut problems)
+                {
+                    super::dataset::Read::Fast(f) => {
+                        fast_flows = Some(f);
+                        None
+                    }
+                    super::dataset::Read::Exact(t) => t,
+                };
+            }
             if def.name == "flows" && dir.join(FLOWS_PARQUET).is_file() {
                 if dir.join("flows.csv").is_file() {
                     problems.push(Problem::file(
@@ -105,7 +141,11 @@ fn load_folder(dir: &Path, opts: DialectOptions, used_fast: Option<&mut bool>) -
                         let (participants, products) = (pt.column_texts(0), prt.column_texts(0));
                         let ids = super::fast::Ids::new(&participants, &products);
                         let path = dir.join(FLOWS_PARQUET);
-                        if let Some(f) = super::fast::read_parquet(&path, &ids, c.year) {
+                        let part = super::fast::Part {
+                            path: &path,
+                            year: None,
+                        };
+                        if let Some(f) = super::fast::read_parquet(&[part], &ids, c.year) {
                             fast_flows = Some(f);
                             return None;
                         }

@@ -7,6 +7,7 @@ mod aggregate;
 mod assemble;
 pub mod config;
 pub mod countries;
+pub mod dataset;
 pub mod dialect;
 mod fast;
 mod load;

@@ -1,11 +1,18 @@
-//! Tests of `parquet.rs`.
-
 use super::*;
 use crate::analysis::Analysis;
-use parquet::basic::ConvertedType;
-use parquet::file::reader::{FileReader, SerializedFileReader};
-use parquet::record::Field;
-use std::io::Write;
+use polars::prelude::{AnyValue, DataType, ParquetReader, SerReader};
+
+/// The polars type a column of this kind reads back as.
+fn dtype(kind: Kind) -> DataType {
+    match kind {
+        Kind::Text | Kind::Code => DataType::String,
+        Kind::Int => DataType::Int64,
+        Kind::Bool => DataType::Boolean,
+        Kind::Rub | Kind::Price | Kind::Share | Kind::Premium | Kind::Qty | Kind::Years => {
+            DataType::Float64
+        }
+    }
+}
 
 fn sample() -> Analysis {
     let dir =
@@ -15,22 +22,22 @@ fn sample() -> Analysis {
         .expect("sample study analyses")
 }
 
-fn reader(bytes: &[u8]) -> SerializedFileReader<std::fs::File> {
-    let mut file = tempfile::tempfile().unwrap();
-    file.write_all(bytes).unwrap();
-    SerializedFileReader::new(file).expect("the written file reads back as Parquet")
+fn read(bytes: &[u8]) -> DataFrame {
+    ParquetReader::new(std::io::Cursor::new(bytes.to_vec()))
+        .finish()
+        .expect("the written file reads back as Parquet")
 }
 
 /// What the file should hold for a cell of a column of this kind.
-fn expected(kind: Kind, c: &Cell) -> Field {
+fn expected(kind: Kind, c: &Cell) -> AnyValue<'static> {
     match (kind, c) {
-        (_, Cell::Empty) => Field::Null,
-        (Kind::Text | Kind::Code, Cell::Text(s)) if s.is_empty() => Field::Null,
-        (Kind::Text | Kind::Code, Cell::Text(s)) => Field::Str(s.clone()),
-        (Kind::Int, Cell::Num(x)) => Field::Long(*x as i64),
-        (Kind::Bool, Cell::Bool(b)) => Field::Bool(*b),
+        (_, Cell::Empty) => AnyValue::Null,
+        (Kind::Text | Kind::Code, Cell::Text(s)) if s.is_empty() => AnyValue::Null,
+        (Kind::Text | Kind::Code, Cell::Text(s)) => AnyValue::StringOwned(s.as_str().into()),
+        (Kind::Int, Cell::Num(x)) => AnyValue::Int64(*x as i64),
+        (Kind::Bool, Cell::Bool(b)) => AnyValue::Boolean(*b),
         // The CSV prints -0 as 0; so does the file hold it.
-        (_, Cell::Num(x)) => Field::Double(*x + 0.0),
+        (_, Cell::Num(x)) => AnyValue::Float64(*x + 0.0),
         (k, c) => panic!("{c:?} in a {k:?} column"),
     }
 }
@@ -38,48 +45,32 @@ fn expected(kind: Kind, c: &Cell) -> Field {
 /// Reads `bytes` back and compares the schema and every value with the frame; returns how
 /// many nulls it saw, per kind of column.
 fn check(f: &Frame, bytes: &[u8]) -> Vec<(Kind, usize)> {
-    let r = reader(bytes);
-    let meta = r.metadata().file_metadata();
-    assert_eq!(meta.created_by(), Some(CREATED_BY));
-    assert_eq!(meta.num_rows(), f.rows.len() as i64);
-    let schema = meta.schema_descr();
-    assert_eq!(schema.num_columns(), f.columns.len());
-    for (i, m) in f.columns.iter().enumerate() {
-        let c = schema.column(i);
-        assert_eq!(c.name(), m.name);
-        assert_eq!(
-            c.self_type().get_basic_info().repetition(),
-            Repetition::OPTIONAL
-        );
-        let (t, logical) = physical(m.kind);
-        assert_eq!(c.physical_type(), t, "{}", m.name);
-        assert_eq!(c.logical_type_ref(), logical.as_ref(), "{}", m.name);
-        if logical.is_some() {
-            assert_eq!(c.converted_type(), ConvertedType::UTF8, "{}", m.name);
-        }
-    }
+    let df = read(bytes);
+    assert_eq!(df.height(), f.rows.len(), "row count");
+    assert_eq!(df.width(), f.columns.len());
     let mut nulls = Vec::new();
-    let mut n = 0;
-    for (row, want) in r.get_row_iter(None).unwrap().zip(&f.rows) {
-        let row = row.unwrap();
-        let got: Vec<&Field> = row.get_column_iter().map(|(_, v)| v).collect();
-        assert_eq!(got.len(), want.len());
-        for ((m, g), w) in f.columns.iter().zip(got).zip(want) {
-            let e = expected(m.kind, w);
-            match (g, &e) {
+    for (i, m) in f.columns.iter().enumerate() {
+        let c = &df.columns()[i];
+        assert_eq!(c.name().as_str(), m.name);
+        assert_eq!(c.dtype(), &dtype(m.kind), "{}", m.name);
+        for (r, want) in f.rows.iter().enumerate() {
+            let got = c.get(r).unwrap().into_static();
+            let e = expected(m.kind, &want[i]);
+            match (&got, &e) {
                 // Bit-equal: the file holds the very f64 the CSV prints.
-                (Field::Double(a), Field::Double(b)) => {
+                (AnyValue::Float64(a), AnyValue::Float64(b)) => {
                     assert_eq!(a.to_bits(), b.to_bits(), "{}: {a} vs {b}", m.name)
                 }
-                _ => assert_eq!(g, &e, "{}", m.name),
+                (AnyValue::String(a), AnyValue::StringOwned(b)) => {
+                    assert_eq!(*a, b.as_str(), "{}", m.name)
+                }
+                _ => assert_eq!(got, e, "{}", m.name),
             }
-            if e == Field::Null {
+            if e == AnyValue::Null {
                 nulls.push((m.kind, 1));
             }
         }
-        n += 1;
     }
-    assert_eq!(n, f.rows.len(), "row count");
     nulls
 }
 
@@ -163,10 +154,9 @@ fn empty_cells_and_empty_text_are_null_and_minus_zero_is_zero() {
     let bytes = frame(&f).unwrap();
     let nulls = check(&f, &bytes);
     assert_eq!(nulls.len(), 5);
-    let r = reader(&bytes);
-    let first = r.get_row_iter(None).unwrap().next().unwrap().unwrap();
-    match first.get_column_iter().nth(2).unwrap().1 {
-        Field::Double(x) => assert_eq!(x.to_bits(), 0.0f64.to_bits()),
+    let df = read(&bytes);
+    match df.columns()[2].get(0).unwrap() {
+        AnyValue::Float64(x) => assert_eq!(x.to_bits(), 0.0f64.to_bits()),
         other => panic!("{other:?}"),
     }
 }
@@ -179,7 +169,7 @@ fn an_empty_table_has_its_columns_and_no_rows() {
     };
     let bytes = frame(&f).unwrap();
     check(&f, &bytes);
-    assert_eq!(reader(&bytes).get_row_iter(None).unwrap().count(), 0);
+    assert_eq!(read(&bytes).height(), 0);
 }
 
 #[test]
