@@ -11,6 +11,7 @@ pub mod error;
 pub mod generate;
 pub mod graph;
 pub mod human;
+pub mod ingest;
 pub mod output;
 pub mod progress;
 pub mod report;
