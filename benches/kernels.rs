@@ -23,6 +23,7 @@ fn study_dir(flows: usize) -> PathBuf {
             flows,
             seed: 1,
             parquet: false,
+            dataset: false,
             id: "bench".into(),
             years: 1,
             plans: 0,

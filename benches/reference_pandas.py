@@ -26,6 +26,9 @@ def main(study, out):
     parts = pd.read_csv(os.path.join(study, "participants.csv"), dtype={"id": str})
     products = pd.read_csv(os.path.join(study, "products.csv"), dtype={"id": str})
     pq = os.path.join(study, "flows.parquet")
+    ds = os.path.join(study, "flows")
+    if os.path.isdir(ds):
+        pq = ds  # pyarrow reads a hive-partitioned dataset (year=<Y> folders) as one table
     flows = pd.read_parquet(pq) if os.path.exists(pq) else pd.read_csv(
         os.path.join(study, "flows.csv"), dtype={"supplier_name": str}
     )

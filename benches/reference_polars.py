@@ -3,7 +3,7 @@
 
 Computes the SPEC's needs (demand, sources and shares, average price, cost premium, spec gaps,
 flags, niche, addressable demand, investment, key consumers and regions) and ranks the niches,
-from the same study folder nichegraph reads (flows.csv or flows.parquet, UTF-8, ',' separator,
+from the same study folder nichegraph reads (flows.csv, flows.parquet or a flows/ dataset, UTF-8, ',' separator,
 decimal point, as `nichegraph generate` writes). No graph reach, import content, compliance or
 reports. Writes needs.csv and niches.csv to OUT. Used by scripts/scale to time nichegraph side
 by side and to check that both give the same figures.
@@ -30,9 +30,14 @@ def main(study, out):
         schema_overrides={"id": pl.Utf8, "benchmark_price_rub": pl.Float64, "capex_rub_per_unit": pl.Float64, "min_capacity": pl.Float64},
     )
     pq = os.path.join(study, "flows.parquet")
-    flows = pl.scan_parquet(pq) if os.path.exists(pq) else pl.scan_csv(
-        os.path.join(study, "flows.csv"), schema_overrides={"supplier_name": pl.Utf8}
-    )
+    ds = os.path.join(study, "flows")
+    if os.path.isdir(ds):
+        # A hive-partitioned dataset, flows/year=<Y>/*.parquet.
+        flows = pl.scan_parquet(os.path.join(ds, "**", "*.parquet"), hive_partitioning=True)
+    elif os.path.exists(pq):
+        flows = pl.scan_parquet(pq)
+    else:
+        flows = pl.scan_csv(os.path.join(study, "flows.csv"), schema_overrides={"supplier_name": pl.Utf8})
     if "year" in flows.collect_schema().names():
         year = cfg.get("year")
         if year is None:

@@ -13,7 +13,7 @@ use std::path::PathBuf;
     long_about = "Finds investment niches in industrial clusters: needs with a high import share, \
                   a cost above benchmark, or a required characteristic no supplier offers.\n\n\
                   A study is a folder with study.toml, participants.csv, products.csv, flows.csv \
-                  (or flows.parquet) and optionally specs.csv, or one .xlsx workbook with the sheets \
+                  (or flows.parquet, or a flows/ folder of Parquet files) and optionally specs.csv, or one .xlsx workbook with the sheets \
                   study, participants, products, flows and optionally specs. `nichegraph init DIR` \
                   writes a template to fill. The format is in docs/SPEC.md and docs/DECISIONS.md."
 )]
@@ -124,6 +124,10 @@ pub enum Command {
         /// Write flows.parquet instead of flows.csv
         #[arg(long)]
         parquet: bool,
+        /// Write the flows as a hive-partitioned Parquet dataset, flows/year=<Y>/part-0.parquet,
+        /// as Spark and polars write them
+        #[arg(long, conflicts_with = "parquet")]
+        dataset: bool,
         /// The study id (default: synthetic-<participants>-<flows>)
         #[arg(long)]
         id: Option<String>,

@@ -19,6 +19,8 @@ pub struct Params {
     pub flows: usize,
     pub seed: u64,
     pub parquet: bool,
+    /// Write the flows as a hive-partitioned Parquet dataset, `flows/year=<Y>/part-0.parquet`.
+    pub dataset: bool,
     pub id: String,
     /// Years of flow history ending with the study year: rows are spread evenly over them
     /// (1 = the study year only).
@@ -139,6 +141,7 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
         "products.csv",
         "flows.csv",
         "flows.parquet",
+        "flows",
         "specs.csv",
         "plans.csv",
         "transactions.csv",
@@ -289,7 +292,9 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
         }
         shares = Some(s);
     } else {
-        let mut sink = if p.parquet {
+        let mut sink = if p.dataset {
+            Sink::dataset(&dir.join("flows"))?
+        } else if p.parquet {
             Sink::parquet(&dir.join("flows.parquet"))?
         } else {
             Sink::csv(&dir.join("flows.csv"))?
@@ -441,7 +446,13 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
         dir.display(),
         products.len(),
         p.flows,
-        if p.parquet { " in flows.parquet" } else { "" }
+        if p.dataset {
+            " in the dataset flows/"
+        } else if p.parquet {
+            " in flows.parquet"
+        } else {
+            ""
+        }
     ))
 }
 
@@ -512,11 +523,8 @@ fn transactions(
     let file = std::fs::File::create(&path).map_err(|e| Error::io("cannot write", &path, e))?;
     let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
     let err = |e| Error::io("cannot write", &path, e);
-    writeln!(
-        w,
-        "seller_inn,seller_name,origin,buyer_inn,product_code,date,quantity,value_rub"
-    )
-    .map_err(err)?;
+    let header = crate::study::schema::header(&crate::study::schema::TRANSACTIONS);
+    writeln!(w, "{header}").map_err(err)?;
     let inn = |i: usize| 1_600_000_000u64 + i as u64;
     let mut purchases = vec![0.0; t.firms.len()];
     let mut shares = Shares {
@@ -669,14 +677,41 @@ impl FlowColumns {
 
 enum Sink {
     Csv(std::path::PathBuf, std::io::BufWriter<std::fs::File>),
-    Parquet(
+    /// flows.parquet: one row group per chunk.
+    Parquet(std::path::PathBuf, Batched),
+    /// A hive-partitioned dataset, `flows/year=<Y>/part-0.parquet`, as Spark writes it: the
+    /// year is in the path, not in the files.
+    Dataset(
         std::path::PathBuf,
-        parquet::file::writer::SerializedFileWriter<std::fs::File>,
+        std::collections::BTreeMap<i64, (std::path::PathBuf, Batched)>,
     ),
 }
 
-fn parquet_error(path: &Path) -> impl Fn(parquet::errors::ParquetError) -> Error + '_ {
+type Batched = polars::prelude::BatchedWriter<std::fs::File>;
+
+fn polars_error(path: &Path) -> impl Fn(polars::error::PolarsError) -> Error + '_ {
     move |e| Error::Other(format!("cannot write {}: {e}", path.display()))
+}
+
+/// A Parquet writer of flow rows, with or without the year column.
+fn batched(path: &Path, with_year: bool) -> Result<Batched> {
+    use polars::prelude::{DataType, ParquetCompression, ParquetWriter, Schema};
+    let mut schema = Schema::default();
+    for name in ["supplier", "supplier_name", "consumer", "product"] {
+        schema.insert(name.into(), DataType::String);
+    }
+    for name in ["quantity", "value_rub"] {
+        schema.insert(name.into(), DataType::Float64);
+    }
+    if with_year {
+        schema.insert("year".into(), DataType::Int64);
+    }
+    let file = std::fs::File::create(path).map_err(|e| Error::io("cannot write", path, e))?;
+    ParquetWriter::new(file)
+        .with_compression(ParquetCompression::Snappy)
+        .set_parallel(false)
+        .batched(&schema)
+        .map_err(polars_error(path))
 }
 
 impl Sink {
@@ -690,36 +725,52 @@ impl Sink {
     }
 
     fn parquet(path: &Path) -> Result<Sink> {
-        use parquet::basic::Compression;
-        use parquet::file::properties::WriterProperties;
-        use parquet::file::writer::SerializedFileWriter;
-        use parquet::schema::parser::parse_message_type;
-        use std::sync::Arc;
+        Ok(Sink::Parquet(path.to_path_buf(), batched(path, true)?))
+    }
 
-        let fail = parquet_error(path);
-        let schema = Arc::new(
-            parse_message_type(
-                "message flows {
-                    required binary supplier (UTF8);
-                    optional binary supplier_name (UTF8);
-                    required binary consumer (UTF8);
-                    required binary product (UTF8);
-                    required double quantity;
-                    required double value_rub;
-                    required int64 year;
-                }",
-            )
-            .map_err(&fail)?,
-        );
-        let props = Arc::new(
-            WriterProperties::builder()
-                .set_compression(Compression::SNAPPY)
-                .set_created_by("nichegraph generate".into())
-                .build(),
-        );
-        let file = std::fs::File::create(path).map_err(|e| Error::io("cannot write", path, e))?;
-        let writer = SerializedFileWriter::new(file, schema, props).map_err(&fail)?;
-        Ok(Sink::Parquet(path.to_path_buf(), writer))
+    fn dataset(dir: &Path) -> Result<Sink> {
+        std::fs::create_dir(dir).map_err(|e| Error::io("cannot create", dir, e))?;
+        Ok(Sink::Dataset(dir.to_path_buf(), Default::default()))
+    }
+
+    /// Rows `pick` of `rows` as a polars frame (with the year column when `with_year`).
+    fn frame(
+        rows: &FlowColumns,
+        product_ids: &[String],
+        pick: &[usize],
+        with_year: bool,
+    ) -> Result<polars::prelude::DataFrame> {
+        use polars::prelude::{Column, DataFrame, NamedFrom};
+        let width = rows.width;
+        let text = |name: &str, f: &dyn Fn(usize) -> Option<String>| {
+            Column::new(name.into(), pick.iter().map(|&i| f(i)).collect::<Vec<_>>())
+        };
+        let mut columns = vec![
+            text("supplier", &|i| Some(rows.supplier[i].clone())),
+            text("supplier_name", &|i| {
+                Some(rows.name[i].clone()).filter(|n| !n.is_empty())
+            }),
+            text("consumer", &|i| Some(format!("f{:0width$}", rows.consumer[i]))),
+            text("product", &|i| {
+                Some(product_ids[rows.product[i] as usize].clone())
+            }),
+            Column::new(
+                "quantity".into(),
+                pick.iter().map(|&i| rows.quantity[i]).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "value_rub".into(),
+                pick.iter().map(|&i| rows.value[i]).collect::<Vec<_>>(),
+            ),
+        ];
+        if with_year {
+            columns.push(Column::new(
+                "year".into(),
+                pick.iter().map(|&i| rows.years[i]).collect::<Vec<_>>(),
+            ));
+        }
+        DataFrame::new(pick.len(), columns)
+            .map_err(|e| Error::Other(format!("cannot build the flow rows: {e}")))
     }
 
     fn write(&mut self, rows: &FlowColumns, product_ids: &[String]) -> Result<()> {
@@ -746,55 +797,30 @@ impl Sink {
                 Ok(())
             }
             Sink::Parquet(path, writer) => {
-                use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int64Type};
-                let fail = parquet_error(path);
-                let bytes = |v: &mut dyn Iterator<Item = String>| {
-                    v.map(|s| ByteArray::from(s.into_bytes()))
-                        .collect::<Vec<_>>()
-                };
-                let supplier = bytes(&mut rows.supplier.iter().cloned());
-                let names = bytes(&mut rows.name.iter().filter(|s| !s.is_empty()).cloned());
-                let name_levels: Vec<i16> =
-                    rows.name.iter().map(|s| i16::from(!s.is_empty())).collect();
-                let consumer = bytes(&mut rows.consumer.iter().map(|c| format!("f{c:0width$}")));
-                let product = bytes(
-                    &mut rows
-                        .product
-                        .iter()
-                        .map(|p| product_ids[*p as usize].clone()),
-                );
-                let years = rows.years.clone();
-                let mut group = writer.next_row_group().map_err(&fail)?;
-                let mut k = 0;
-                while let Some(mut col) = group.next_column().map_err(&fail)? {
-                    match k {
-                        0 | 2 | 3 => {
-                            let data = [&supplier, &supplier, &consumer, &product][k];
-                            col.typed::<ByteArrayType>()
-                                .write_batch(data, None, None)
-                                .map_err(&fail)?;
-                        }
-                        1 => {
-                            col.typed::<ByteArrayType>()
-                                .write_batch(&names, Some(&name_levels), None)
-                                .map_err(&fail)?;
-                        }
-                        4 | 5 => {
-                            let data = if k == 4 { &rows.quantity } else { &rows.value };
-                            col.typed::<DoubleType>()
-                                .write_batch(data, None, None)
-                                .map_err(&fail)?;
-                        }
-                        _ => {
-                            col.typed::<Int64Type>()
-                                .write_batch(&years, None, None)
-                                .map_err(&fail)?;
-                        }
-                    }
-                    col.close().map_err(&fail)?;
-                    k += 1;
+                let all: Vec<usize> = (0..rows.len()).collect();
+                let df = Self::frame(rows, product_ids, &all, true)?;
+                writer.write_batch(&df).map_err(polars_error(path))
+            }
+            Sink::Dataset(dir, writers) => {
+                let mut by_year: std::collections::BTreeMap<i64, Vec<usize>> = Default::default();
+                for (i, y) in rows.years.iter().enumerate() {
+                    by_year.entry(*y).or_default().push(i);
                 }
-                group.close().map_err(&fail)?;
+                for (year, pick) in by_year {
+                    let (path, w) = match writers.entry(year) {
+                        std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                        std::collections::btree_map::Entry::Vacant(e) => {
+                            let part = dir.join(format!("year={year}"));
+                            std::fs::create_dir(&part)
+                                .map_err(|e| Error::io("cannot create", &part, e))?;
+                            let path = part.join("part-0.parquet");
+                            let w = batched(&path, false)?;
+                            e.insert((path, w))
+                        }
+                    };
+                    let df = Self::frame(rows, product_ids, &pick, false)?;
+                    w.write_batch(&df).map_err(polars_error(path))?;
+                }
                 Ok(())
             }
         }
@@ -803,7 +829,13 @@ impl Sink {
     fn finish(self) -> Result<()> {
         match self {
             Sink::Csv(path, mut w) => w.flush().map_err(|e| Error::io("cannot write", &path, e)),
-            Sink::Parquet(path, w) => w.close().map(|_| ()).map_err(parquet_error(&path)),
+            Sink::Parquet(path, w) => w.finish().map(|_| ()).map_err(polars_error(&path)),
+            Sink::Dataset(_, writers) => {
+                for (_, (path, w)) in writers {
+                    w.finish().map_err(polars_error(&path))?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -818,6 +850,7 @@ mod tests {
             flows: 500,
             seed: 7,
             parquet: false,
+            dataset: false,
             id: "t".into(),
             years: 2,
             plans: 0,

@@ -67,6 +67,23 @@ pub fn inputs(dir: &Path) -> Vec<Input> {
             });
         }
     }
+    // A flows dataset: each of its files, named by its path in the study.
+    if dir.join(crate::study::dataset::FOLDER).is_dir() {
+        for f in crate::study::dataset::files(dir, &mut Vec::new()) {
+            let mut hasher = blake3::Hasher::new();
+            if let (Ok(meta), Ok(_)) = (
+                std::fs::metadata(&f.path),
+                hasher.update_mmap_rayon(&f.path),
+            ) {
+                out.push(Input {
+                    file: f.name,
+                    bytes: meta.len(),
+                    blake3: hasher.finalize().to_hex().to_string(),
+                });
+            }
+        }
+        out.sort_by(|a, b| a.file.cmp(&b.file));
+    }
     out
 }
 

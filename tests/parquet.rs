@@ -421,3 +421,136 @@ fn a_corrupt_file_is_one_problem_naming_it() {
         "{stderr}"
     );
 }
+
+/// The sample's flows as a hive-partitioned dataset, `flows/year=<Y>/part-0.parquet` (the year
+/// in the path only, as Spark writes it), with `extra` files beside them.
+fn dataset_study(at: &Path, cols: &[(&str, Col)], group: usize) -> PathBuf {
+    let dir = study_without_csv(at);
+    let (years_at, years) = match &cols[6] {
+        ("year", Col::Int32(v)) => (6, v.clone()),
+        _ => panic!("year is column 6"),
+    };
+    let mut distinct: Vec<i32> = years.iter().flatten().copied().collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    for y in distinct {
+        let pick: Vec<usize> = (0..years.len()).filter(|&i| years[i] == Some(y)).collect();
+        let part: Vec<(&str, Col)> = cols
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| *k != years_at)
+            .map(|(_, (name, c))| {
+                let c = match c {
+                    Col::Text(v) => Col::Text(pick.iter().map(|&i| v[i].clone()).collect()),
+                    Col::Double(v) => Col::Double(pick.iter().map(|&i| v[i]).collect()),
+                    Col::Int32(v) => Col::Int32(pick.iter().map(|&i| v[i]).collect()),
+                    Col::Int64(v) => Col::Int64(pick.iter().map(|&i| v[i]).collect()),
+                };
+                (*name, c)
+            })
+            .collect();
+        let folder = dir.join("flows").join(format!("year={y}"));
+        std::fs::create_dir_all(&folder).unwrap();
+        write(&folder.join("part-0.parquet"), &part, Compression::SNAPPY, group);
+    }
+    // What Spark leaves beside the data: skipped.
+    std::fs::write(dir.join("flows/_SUCCESS"), b"").unwrap();
+    dir
+}
+
+#[test]
+fn a_partitioned_dataset_gives_the_same_results_as_flows_csv() {
+    let tmp = tempfile::tempdir().unwrap();
+    let study = dataset_study(tmp.path(), &sample_flows(), 3);
+    let (from_csv, from_dataset) = (tmp.path().join("a"), tmp.path().join("b"));
+    for (s, out) in [(sample(), &from_csv), (study.clone(), &from_dataset)] {
+        bin()
+            .arg("analyze")
+            .arg(&s)
+            .arg("--out")
+            .arg(out)
+            .args(["--format", "csv,json,parquet"])
+            .assert()
+            .success();
+    }
+    for f in [
+        "needs.csv",
+        "niches.csv",
+        "demand_outlook.csv",
+        "niches.json",
+        "compliance.json",
+        "import_content.csv",
+        "needs.parquet",
+        "niches.parquet",
+    ] {
+        let a = std::fs::read(from_csv.join(ID).join(f)).unwrap();
+        let b = std::fs::read(from_dataset.join(ID).join(f)).unwrap();
+        assert!(a == b, "{f} differs between flows.csv and the flows/ dataset");
+    }
+    // The run record names every file of the dataset, so a changed part reruns the study.
+    let run: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(from_dataset.join(ID).join("run.json")).unwrap())
+            .unwrap();
+    let files: Vec<&str> = run["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["file"].as_str().unwrap())
+        .collect();
+    assert!(files.contains(&"flows/year=2018/part-0.parquet"), "{run}");
+    assert!(files.iter().all(|f| *f != "flows/_SUCCESS"), "{run}");
+}
+
+#[test]
+fn a_bad_value_in_a_dataset_names_its_file_and_row() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut cols = sample_flows();
+    let years = match &cols[6].1 {
+        Col::Int32(v) => v.clone(),
+        _ => unreachable!(),
+    };
+    // The third row of the study year's file, whatever its place in flows.csv.
+    let (latest, at) = {
+        let latest = years.iter().flatten().max().copied().unwrap();
+        let rows: Vec<usize> = (0..years.len())
+            .filter(|&i| years[i] == Some(latest))
+            .collect();
+        (latest, rows[2])
+    };
+    set(&mut cols, "quantity", at, Col::Double(vec![Some(-5.0)]));
+    let study = dataset_study(tmp.path(), &cols, 2);
+    let stderr = check_fails(&study);
+    let want = format!(
+        "flows/year={latest}/part-0.parquet:4:quantity: quantity \"-5\": out of range; expected a number >= 0"
+    );
+    assert!(stderr.contains(&want), "{want} not in {stderr}");
+    assert_eq!(stderr.matches(".parquet:").count(), 1, "{stderr}");
+}
+
+#[test]
+fn a_dataset_beside_flows_csv_or_partitioned_otherwise_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let study = dataset_study(&tmp.path().join("a"), &sample_flows(), 10);
+    std::fs::copy(sample().join("flows.csv"), study.join("flows.csv")).unwrap();
+    let stderr = check_fails(&study);
+    assert!(
+        stderr.contains("both the flows dataset flows/ and flows.csv"),
+        "{stderr}"
+    );
+
+    let study = dataset_study(&tmp.path().join("b"), &sample_flows(), 10);
+    std::fs::create_dir_all(study.join("flows/region=RU")).unwrap();
+    let stderr = check_fails(&study);
+    assert!(
+        stderr.contains("flows/region=RU: the dataset is partitioned by region"),
+        "{stderr}"
+    );
+
+    let study = study_without_csv(&tmp.path().join("c"));
+    std::fs::create_dir_all(study.join("flows")).unwrap();
+    let stderr = check_fails(&study);
+    assert!(
+        stderr.contains("the flows dataset has no Parquet files"),
+        "{stderr}"
+    );
+}

@@ -5,21 +5,12 @@
 
 use super::lookup::Lookup;
 use crate::error::Problem;
-use crate::study::table::{opt, req, Cell, Cells, Column};
+use crate::study::table::{Cell, Cells};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// The columns of transaction lines, in this order everywhere (`Chunk::positions`).
-pub const COLUMNS: [Column; 8] = [
-    opt("seller_inn"),
-    opt("seller_name"),
-    opt("origin"),
-    req("buyer_inn"),
-    req("product_code"),
-    req("date"),
-    req("quantity"),
-    req("value_rub"),
-];
+/// The columns of transaction lines, in this order everywhere (`Layout::positions`).
+pub use crate::study::schema::TRANSACTIONS as COLUMNS;
 pub const SELLER_INN: usize = 0;
 pub const SELLER_NAME: usize = 1;
 pub const ORIGIN: usize = 2;

@@ -122,6 +122,26 @@ pub fn origin(text: &str) -> Origin {
     }
 }
 
+/// An import origin as the loaders keep it: an ISO alpha-2 code in upper case, the code of a
+/// country named in English or Russian, or else the origin as written (`EU`). `None` when it
+/// is not a valid origin. The flag tells whether it was named otherwise than by its code, which
+/// is worth a warning (a code in lower case is not).
+pub(super) fn read_origin(written: &str) -> Option<(String, bool)> {
+    match origin(written) {
+        Origin::Code(code) => Some((code, false)),
+        Origin::Named(c) => Some((c.alpha2.to_string(), true)),
+        Origin::Other if is_origin(written) => Some((written.to_string(), false)),
+        Origin::Other => None,
+    }
+}
+
+/// Whether an origin that names no country is still well formed (`EU`, `CIS-2`).
+fn is_origin(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

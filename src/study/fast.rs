@@ -12,18 +12,19 @@
 //! their (value, quantity), whatever the order of the rows in the file or of the threads. The
 //! exact loader uses the same order (`sum_group`), so both give identical bits.
 
+use super::aggregate::{history, HistRow};
+use super::countries::read_origin;
 use super::dialect::{self, Detected, DialectOptions, Encoding};
-use super::load::read_origin;
 use super::table::{parse_f64, MAX_MAGNITUDE, MIN_MAGNITUDE};
-use super::{Flow, Source, YearSums};
+use super::{Flow, Source};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Mutex;
 
-/// The flow columns' names, in `load::FLOWS` order (positions below index into it).
+/// The flow columns' names, in `schema::FLOWS` order (positions below index into it).
 fn columns() -> [&'static str; 7] {
-    super::load::FLOWS.each_ref().map(|c| c.name)
+    super::schema::FLOWS.each_ref().map(|c| c.name)
 }
 
 /// Supplier codes below this are participant indices.
@@ -170,6 +171,27 @@ pub(super) fn read_csv(
     let mut phases = crate::progress::Phases::new();
     let origins = Interner::default();
     let supplier_names = Interner::default();
+    let detected = Detected {
+        encoding: Encoding::Utf8,
+        bom,
+        delimiter,
+        decimal_comma: false,
+        thousands_comma: false,
+    };
+    if std::env::var_os("NICHEGRAPH_CSV_READER").is_some_and(|v| v == "polars") {
+        let df = polars_csv(body, delimiter, &names)?;
+        phases.done("  parse");
+        let (parsed, _) = frame_chunks(&df, None, ids, study_year, (&origins, &supplier_names))?;
+        drop(df);
+        phases.done("  check");
+        return finish(
+            parsed,
+            has_year,
+            study_year,
+            (origins, supplier_names),
+            detected,
+        );
+    }
     let parsed: Option<Vec<Chunk>> = chunks(data)
         .into_par_iter()
         .map(|range| {
@@ -186,13 +208,6 @@ pub(super) fn read_csv(
         .collect();
     let parsed = parsed?;
     phases.done("  parse");
-    let detected = Detected {
-        encoding: Encoding::Utf8,
-        bom,
-        delimiter,
-        decimal_comma: false,
-        thousands_comma: false,
-    };
     finish(
         parsed,
         has_year,
@@ -200,6 +215,33 @@ pub(super) fn read_csv(
         (origins, supplier_names),
         detected,
     )
+}
+
+/// flows.csv (from its header line) read by polars into typed columns: ids and names as text,
+/// amounts as f64, the year as i64. `None` when polars refuses the file (a cell that is not a
+/// number, a ragged row, bytes that are not UTF-8).
+fn polars_csv(
+    body: &[u8],
+    delimiter: u8,
+    names: &[&str],
+) -> Option<polars::prelude::DataFrame> {
+    use polars::prelude::{CsvReadOptions, DataType, Schema, SerReader};
+    let mut schema = Schema::default();
+    for n in names {
+        let dtype = match *n {
+            "quantity" | "value_rub" => DataType::Float64,
+            "year" => DataType::Int64,
+            _ => DataType::String,
+        };
+        schema.insert((*n).into(), dtype);
+    }
+    CsvReadOptions::default()
+        .with_has_header(true)
+        .with_schema(Some(std::sync::Arc::new(schema)))
+        .map_parse_options(|o| o.with_separator(delimiter))
+        .into_reader_with_file_handle(std::io::Cursor::new(body))
+        .finish()
+        .ok()
 }
 
 /// The aggregated flows from the chunks' rows: year selection, then sort and group.
@@ -285,146 +327,175 @@ fn finish(
     })
 }
 
-/// Reads flows.parquet if it has the plain layout `generate --parquet` and most tools write:
-/// text ids (BYTE_ARRAY), DOUBLE amounts, an INT32/INT64 year, no nesting. Anything else, or
-/// any value the exact loader would refuse, gives `None`, and the exact loader takes over.
-pub(super) fn read_parquet(
-    path: &std::path::Path,
-    ids: &Ids,
-    study_year: Option<i64>,
-) -> Option<FastFlows> {
-    // The reader may panic on a damaged file; the exact loader then reports it.
+/// One Parquet file of the flows: flows.parquet, or a file of a `flows/` dataset with the year
+/// its path gives (`flows/year=2018/part-0.parquet`).
+pub(super) struct Part<'a> {
+    pub path: &'a std::path::Path,
+    pub year: Option<i64>,
+}
+
+/// Reads the flows' Parquet files with polars if they have the plain layout Spark, polars,
+/// DataFusion and `generate --parquet` write: text ids, floating-point or integer amounts, an
+/// integer year (in the file or in the path), no nulls where a value is required. Anything
+/// else, or any value the exact loader would refuse, gives `None`, and the exact loader takes
+/// over.
+pub(super) fn read_parquet(parts: &[Part], ids: &Ids, study_year: Option<i64>) -> Option<FastFlows> {
+    // A reader may panic on a damaged file; the exact loader then reports it.
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        read_parquet_unguarded(path, ids, study_year)
+        read_parquet_unguarded(parts, ids, study_year)
     }))
     .ok()
     .flatten()
 }
 
+/// A required or optional text column, or `None` when it has another type.
+fn strings(c: &polars::prelude::Column) -> Option<polars::prelude::StringChunked> {
+    c.as_materialized_series().str().ok().cloned()
+}
+
+/// An amount column as f64 (integers convert exactly as the exact loader parses their digits),
+/// with no nulls; `None` otherwise.
+fn floats(c: &polars::prelude::Column) -> Option<polars::prelude::Float64Chunked> {
+    use polars::prelude::DataType;
+    let s = c.as_materialized_series();
+    let s = match s.dtype() {
+        DataType::Float64 => s.clone(),
+        DataType::Float32 | DataType::Int32 | DataType::Int64 => {
+            s.cast(&DataType::Float64).ok()?
+        }
+        _ => return None,
+    };
+    let ca = s.f64().ok()?.clone();
+    (ca.null_count() == 0).then_some(ca)
+}
+
+/// A year column as i64, with no nulls; `None` otherwise.
+fn integers(c: &polars::prelude::Column) -> Option<polars::prelude::Int64Chunked> {
+    use polars::prelude::DataType;
+    let s = c.as_materialized_series();
+    let s = match s.dtype() {
+        DataType::Int64 => s.clone(),
+        DataType::Int32 | DataType::Int16 | DataType::Int8 => s.cast(&DataType::Int64).ok()?,
+        _ => return None,
+    };
+    let ca = s.i64().ok()?.clone();
+    (ca.null_count() == 0).then_some(ca)
+}
+
+/// The rows of a polars frame with the flow columns, checked as the exact loader checks them,
+/// in chunks; and whether they have a year (from a column, or `path_year` from a partition
+/// folder). `None` when the frame has other columns or types, or any row the exact loader
+/// would refuse.
+fn frame_chunks(
+    df: &polars::prelude::DataFrame,
+    path_year: Option<i64>,
+    ids: &Ids,
+    study_year: Option<i64>,
+    (origins, supplier_names): (&Interner, &Interner),
+) -> Option<(Vec<Chunk>, bool)> {
+    let mut by_kind: [Option<&polars::prelude::Column>; 7] = [None; 7];
+    for c in df.get_columns() {
+        let k = columns().iter().position(|n| *n == c.name().as_str())?;
+        if by_kind[k].replace(c).is_some() {
+            return None;
+        }
+    }
+    if [0, 2, 3, 4, 5].iter().any(|&k| by_kind[k].is_none()) {
+        return None;
+    }
+    // A year both in the file and in the path: the exact loader checks that they agree.
+    if by_kind[6].is_some() && path_year.is_some() {
+        return None;
+    }
+    let has_year = by_kind[6].is_some() || path_year.is_some();
+    let n = df.height();
+    let text = |k: usize| by_kind[k].map(strings);
+    let (supplier, consumer, product) = (text(0)??, text(2)??, text(3)??);
+    if supplier.null_count() + consumer.null_count() + product.null_count() > 0 {
+        return None;
+    }
+    let name = text(1).transpose()?;
+    let (quantity, value) = (floats(by_kind[4]?)?, floats(by_kind[5]?)?);
+    let year = by_kind[6].map(integers).transpose()?;
+    const RANGE: usize = 1 << 16;
+    let chunks: Option<Vec<Chunk>> = (0..n.div_ceil(RANGE))
+        .into_par_iter()
+        .map(|k| {
+            let (offset, len) = ((k * RANGE) as i64, RANGE.min(n - k * RANGE));
+            let slice = |c: &polars::prelude::StringChunked| c.slice(offset, len);
+            let (sup, con, pro) = (slice(&supplier), slice(&consumer), slice(&product));
+            let names = name.as_ref().map(slice);
+            let (qty, val) = (quantity.slice(offset, len), value.slice(offset, len));
+            let years = year.as_ref().map(|y| y.slice(offset, len));
+            let mut name_iter = names.as_ref().map(|c| c.iter());
+            let mut year_iter = years.as_ref().map(|c| c.iter());
+            let mut chunk = Chunk::default();
+            let (mut origin_cache, mut name_cache) = (FxHashMap::default(), FxHashMap::default());
+            let rows = sup.iter().zip(con.iter()).zip(pro.iter());
+            for (((s, c), p), (q, v)) in rows.zip(qty.iter().zip(val.iter())) {
+                let name = match name_iter.as_mut() {
+                    Some(it) => it.next()?.unwrap_or("").trim(),
+                    None => "",
+                };
+                // The exact loader refuses a file with NUL bytes as "not text".
+                if name.contains('\0') {
+                    return None;
+                }
+                let year = match year_iter.as_mut() {
+                    Some(it) => Some(it.next()??),
+                    None => path_year,
+                };
+                if year.is_some_and(|y| y.unsigned_abs() >= 9_000_000_000_000_000) {
+                    return None;
+                }
+                let row = Fields {
+                    supplier: s?.as_bytes(),
+                    name,
+                    consumer: c?.as_bytes(),
+                    product: p?.as_bytes(),
+                    quantity: q?,
+                    value: v?,
+                    year,
+                };
+                chunk.add(
+                    row,
+                    ids,
+                    study_year,
+                    (origins, supplier_names),
+                    (&mut origin_cache, &mut name_cache),
+                )?;
+            }
+            Some(chunk)
+        })
+        .collect();
+    Some((chunks?, has_year))
+}
+
 fn read_parquet_unguarded(
-    path: &std::path::Path,
+    parts: &[Part],
     ids: &Ids,
     study_year: Option<i64>,
 ) -> Option<FastFlows> {
-    use parquet::basic::Type;
-    use parquet::file::reader::{FileReader, SerializedFileReader};
-    // From memory: a `File` shares one offset between the column readers, which run in parallel.
-    let bytes = bytes::Bytes::from(std::fs::read(path).ok()?);
-    let reader = SerializedFileReader::new(bytes).ok()?;
-    let meta = reader.metadata();
-    let schema = meta.file_metadata().schema_descr();
-    let fields = meta.file_metadata().schema().get_fields();
-    if fields.len() != schema.num_columns() {
-        return None;
-    }
-    let mut positions = [usize::MAX; 7];
-    for i in 0..schema.num_columns() {
-        let c = schema.column(i);
-        if c.max_rep_level() != 0 || c.max_def_level() > 1 {
-            return None;
-        }
-        let k = columns().iter().position(|n| *n == c.name().trim())?;
-        let fits = match k {
-            0..=3 => c.physical_type() == Type::BYTE_ARRAY,
-            4 | 5 => c.physical_type() == Type::DOUBLE,
-            _ => matches!(c.physical_type(), Type::INT32 | Type::INT64),
-        };
-        if !fits || positions[k] != usize::MAX {
-            return None;
-        }
-        positions[k] = i;
-    }
-    if [0, 2, 3, 4, 5].iter().any(|&k| positions[k] == usize::MAX) {
-        return None;
-    }
-    let has_year = positions[6] != usize::MAX;
+    use polars::prelude::{ParquetReader, SerReader};
     let origins = Interner::default();
     let supplier_names = Interner::default();
-    let groups = reader.num_row_groups();
-    let parsed: Option<Vec<Vec<Chunk>>> = (0..groups)
-        .into_par_iter()
-        .map(|g| {
-            let rg = reader.get_row_group(g).ok()?;
-            let n = usize::try_from(rg.metadata().num_rows()).ok()?;
-            let text = |k: usize| -> Option<Vec<Option<parquet::data_type::ByteArray>>> {
-                if positions[k] == usize::MAX {
-                    return Some(vec![None; n]);
-                }
-                column::<parquet::data_type::ByteArrayType>(
-                    rg.get_column_reader(positions[k]).ok()?,
-                    n,
-                )
-            };
-            let number = |k: usize| -> Option<Vec<Option<f64>>> {
-                column::<parquet::data_type::DoubleType>(
-                    rg.get_column_reader(positions[k]).ok()?,
-                    n,
-                )
-            };
-            let year = || -> Option<Vec<Option<i64>>> {
-                Some(if !has_year {
-                    vec![None; n]
-                } else if schema.column(positions[6]).physical_type() == Type::INT32 {
-                    column::<parquet::data_type::Int32Type>(
-                        rg.get_column_reader(positions[6]).ok()?,
-                        n,
-                    )?
-                    .into_iter()
-                    .map(|v| v.map(i64::from))
-                    .collect()
-                } else {
-                    column::<parquet::data_type::Int64Type>(
-                        rg.get_column_reader(positions[6]).ok()?,
-                        n,
-                    )?
-                })
-            };
-            // Columns are decoded in parallel, then rows checked in parallel ranges: a file
-            // may hold a single large row group.
-            let (((supplier, name), (consumer, product)), ((quantity, value), year)) = rayon::join(
-                || rayon::join(|| (text(0), text(1)), || (text(2), text(3))),
-                || rayon::join(|| (number(4), number(5)), year),
-            );
-            let (supplier, name, consumer, product) = (supplier?, name?, consumer?, product?);
-            let (quantity, value, year) = (quantity?, value?, year?);
-            const RANGE: usize = 1 << 16;
-            (0..n.div_ceil(RANGE))
-                .into_par_iter()
-                .map(|k| {
-                    let mut chunk = Chunk::default();
-                    let (mut origin_cache, mut name_cache) =
-                        (FxHashMap::default(), FxHashMap::default());
-                    for r in k * RANGE..((k + 1) * RANGE).min(n) {
-                        fn at(
-                            c: &[Option<parquet::data_type::ByteArray>],
-                            r: usize,
-                        ) -> Option<&[u8]> {
-                            c[r].as_ref().map(|b| b.data())
-                        }
-                        let cell = |c| at(c, r);
-                        let row = Fields {
-                            supplier: cell(&supplier)?,
-                            name: std::str::from_utf8(cell(&name).unwrap_or(b"")).ok()?.trim(),
-                            consumer: cell(&consumer)?,
-                            product: cell(&product)?,
-                            quantity: quantity[r]?,
-                            value: value[r]?,
-                            year: if has_year { Some(year[r]?) } else { None },
-                        };
-                        chunk.add(
-                            row,
-                            ids,
-                            study_year,
-                            (&origins, &supplier_names),
-                            (&mut origin_cache, &mut name_cache),
-                        )?;
-                    }
-                    Some(chunk)
-                })
-                .collect::<Option<Vec<Chunk>>>()
-        })
-        .collect();
-    let parsed: Option<Vec<Chunk>> = parsed.map(|v| v.into_iter().flatten().collect());
+    let mut has_year: Option<bool> = None;
+    let mut parsed: Vec<Chunk> = Vec::new();
+    for part in parts {
+        let file = std::fs::File::open(part.path).ok()?;
+        let df = ParquetReader::new(file).finish().ok()?;
+        let (chunks, part_has_year) = frame_chunks(
+            &df,
+            part.year,
+            ids,
+            study_year,
+            (&origins, &supplier_names),
+        )?;
+        if *has_year.get_or_insert(part_has_year) != part_has_year {
+            return None;
+        }
+        parsed.extend(chunks);
+    }
     let detected = Detected {
         encoding: Encoding::Utf8,
         bom: false,
@@ -433,127 +504,14 @@ fn read_parquet_unguarded(
         thousands_comma: false,
     };
     finish(
-        parsed?,
-        has_year,
+        parsed,
+        has_year.unwrap_or(false),
         study_year,
         (origins, supplier_names),
         detected,
     )
 }
 
-/// All `n` values of one column chunk, `None` for a null.
-fn column<T: parquet::data_type::DataType>(
-    reader: parquet::column::reader::ColumnReader,
-    n: usize,
-) -> Option<Vec<Option<T::T>>>
-where
-    T::T: Clone,
-{
-    let mut typed = T::get_column_reader(reader)?;
-    let (mut values, mut defs) = (Vec::with_capacity(n), Vec::with_capacity(n));
-    let mut read = 0;
-    while read < n {
-        let (records, _, _) = typed
-            .read_records(n - read, Some(&mut defs), None, &mut values)
-            .ok()?;
-        if records == 0 {
-            return None;
-        }
-        read += records;
-    }
-    if !typed_max_def(&defs, values.len(), n)? {
-        return Some(values.into_iter().map(Some).collect());
-    }
-    let mut it = values.into_iter();
-    defs.iter()
-        .map(|&d| {
-            if d == 0 {
-                Some(None)
-            } else {
-                it.next().map(Some)
-            }
-        })
-        .collect()
-}
-
-/// Whether the column has nulls to place (its definition levels tell, one per row), checked
-/// against the number of values read.
-fn typed_max_def(defs: &[i16], values: usize, n: usize) -> Option<bool> {
-    if defs.is_empty() {
-        return (values == n).then_some(false);
-    }
-    let present = defs.iter().filter(|&&d| d > 0).count();
-    (defs.len() == n && present == values).then_some(true)
-}
-
-/// Sums one group's (value, quantity) pairs, sorted by (value, quantity) in place, as
-/// (quantity, value). Both loaders add up flows with this, so their bits agree. Starting from
-/// +0.0 also turns a "-0" cell into 0.
-pub(super) fn sum_group(pairs: &mut [(f64, f64)]) -> (f64, f64) {
-    pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
-    pairs
-        .iter()
-        .fold((0.0, 0.0), |(q, v), &(pv, pq)| (q + pq, v + pv))
-}
-
-/// One valid flow row of a year other than the selected one, as the outlook's history needs it.
-#[derive(Clone, Copy)]
-pub(super) struct HistRow {
-    pub product: u32,
-    pub year: i64,
-    pub value: f64,
-    pub quantity: f64,
-    pub import: bool,
-}
-
-/// The history from every year seen and the rows of other years than the selected one: both
-/// loaders build it with this, so their bits agree. Sums are canonical: each (product, year)
-/// adds its rows in the order of (value, quantity, import), whatever the file's row order.
-pub(super) fn history(
-    has_year: bool,
-    years: &BTreeSet<i64>,
-    selected_year: Option<i64>,
-    mut rows: Vec<HistRow>,
-) -> super::History {
-    let Some(y) = selected_year else {
-        return super::History::default();
-    };
-    if !has_year {
-        return super::History {
-            years: vec![y],
-            sums: Vec::new(),
-        };
-    }
-    rows.retain(|r| r.year < y);
-    rows.par_sort_unstable_by(|a, b| {
-        (a.product, a.year)
-            .cmp(&(b.product, b.year))
-            .then(a.value.total_cmp(&b.value))
-            .then(a.quantity.total_cmp(&b.quantity))
-            .then(a.import.cmp(&b.import))
-    });
-    let mut sums: Vec<YearSums> = Vec::new();
-    for r in &rows {
-        if !matches!(sums.last(), Some(s) if s.product == r.product as usize && s.year == r.year) {
-            sums.push(YearSums {
-                product: r.product as usize,
-                year: r.year,
-                demand_qty: 0.0,
-                demand_rub: 0.0,
-                import_rub: 0.0,
-            });
-        }
-        let Some(s) = sums.last_mut() else { continue };
-        s.demand_qty += r.quantity;
-        s.demand_rub += r.value;
-        if r.import {
-            s.import_rub += r.value;
-        }
-    }
-    super::History {
-        years: years.range(..=y).copied().collect(),
-        sums,
-    }
 }
 
 /// Aggregated flows from rows sorted by (product, consumer, supplier, value, quantity).

@@ -3,15 +3,20 @@
 //! Loading collects every problem it can find before giving up, so one run of
 //! `nichegraph check` lists them all.
 
+mod aggregate;
+mod assemble;
 pub mod config;
 pub mod countries;
 pub mod dialect;
 mod fast;
 mod load;
+pub mod dataset;
 mod parquet;
+pub mod schema;
 pub mod table;
 #[cfg(test)]
 pub mod testing;
+mod validate;
 pub mod warnings;
 pub mod workbook;
 

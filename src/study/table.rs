@@ -5,28 +5,9 @@
 //! blank lines out of the records while counting them, and lets us see ragged rows.
 
 use super::dialect::{self, Detected, DialectOptions};
+use super::schema::Column;
 use crate::error::Problem;
 use std::path::Path;
-
-/// A column the table accepts.
-pub struct Column {
-    pub name: &'static str,
-    pub required: bool,
-}
-
-pub const fn req(name: &'static str) -> Column {
-    Column {
-        name,
-        required: true,
-    }
-}
-
-pub const fn opt(name: &'static str) -> Column {
-    Column {
-        name,
-        required: false,
-    }
-}
 
 pub struct Row {
     pub line: u64,
@@ -47,6 +28,9 @@ pub struct Table {
     /// numbers were checked as a whole (`dialect::Evidence`), never in a workbook's text cell.
     pub comma_groups: bool,
     pub rows: Vec<Row>,
+    /// For a table read from several files (a Parquet dataset): each file's first line in the
+    /// rows' numbering and its name; rows are then reported in their own file.
+    places: Vec<(u64, String)>,
 }
 
 /// A cell reference handed to the typed parsers.
@@ -303,7 +287,23 @@ impl Table {
             decimal_comma: false,
             comma_groups: false,
             rows,
+            places: Vec::new(),
         })
+    }
+
+    /// The table with rows numbered across files (see `places`).
+    pub fn with_places(mut self, places: Vec<(u64, String)>) -> Table {
+        self.places = places;
+        self
+    }
+
+    /// The file and line of a row's line number.
+    pub fn place(&self, line: u64) -> (&str, u64) {
+        let k = self.places.partition_point(|(first, _)| *first <= line);
+        match k.checked_sub(1).and_then(|k| self.places.get(k)) {
+            Some((first, file)) => (file, line - first + 1),
+            None => (&self.file, line),
+        }
     }
 
     /// The trimmed texts of accepted column `col` on every row (empty when the column is absent).
@@ -322,9 +322,10 @@ impl Table {
     /// The cell of `row` in accepted column `col`; `None` when the column is absent.
     pub fn cell<'a>(&'a self, row: &'a Row, col: usize) -> Option<Cell<'a>> {
         let pos = self.positions[col]?;
+        let (file, line) = self.place(row.line);
         Some(Cell {
-            file: &self.file,
-            line: row.line,
+            file,
+            line,
             column: &self.labels[pos],
             field: self.names[col],
             text: &row.cells[pos],
@@ -580,10 +581,11 @@ impl Cells<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::study::schema::{required, Kind};
 
     fn read(csv: &str) -> (Option<f64>, Vec<Problem>) {
         let mut problems = Vec::new();
-        let cols = [req("quantity")];
+        let cols = [required("quantity", Kind::Qty, "")];
         let (t, _) = Table::parse(
             csv.as_bytes(),
             "f.csv",
@@ -614,7 +616,7 @@ mod tests {
             1,
             vec!["quantity".into()],
             vec![(2, vec!["11,000".into()])],
-            &[req("quantity")],
+            &[required("quantity", Kind::Qty, "")],
             &mut problems,
             column_letter,
         )

@@ -7,8 +7,9 @@
 //!
 //! Problems name `<workbook>[<sheet>]`, the row as Excel numbers it and the column letter.
 
-use super::load::{assemble, Inputs, TABLES};
-use super::table::{column_letter, opt, req, Column, Table};
+use super::assemble::{assemble, Inputs};
+use super::schema::{Column, STUDY_SHEET, SUPPORT_SHEET, TABLES};
+use super::table::{column_letter, Table};
 use super::{config, Study};
 use crate::error::{Error, Problem, Result};
 use calamine::{Data, Reader, Xlsx};
@@ -18,18 +19,11 @@ use std::io::BufReader;
 use std::path::Path;
 
 /// The settings sheet.
-const STUDY: &str = "study";
-const STUDY_COLUMNS: [Column; 2] = [req("key"), req("value")];
+const STUDY: &str = STUDY_SHEET.name;
+const STUDY_COLUMNS: &[Column] = STUDY_SHEET.columns;
 /// The support programmes sheet: one row per `[[support]]` table of study.toml.
-const SUPPORT: &str = "support";
-const SUPPORT_COLUMNS: [Column; 6] = [
-    req("id"),
-    req("name"),
-    req("cap_rub"),
-    opt("interest_coverage"),
-    opt("equipment_coverage"),
-    opt("requires_registry"),
-];
+const SUPPORT: &str = SUPPORT_SHEET.name;
+const SUPPORT_COLUMNS: &[Column] = SUPPORT_SHEET.columns;
 /// Settings whose values are text, so `2024` in them stays the text "2024".
 const TEXT_KEYS: [&str; 3] = ["id", "name", "regions"];
 
@@ -99,7 +93,7 @@ fn load_unguarded(path: &Path) -> Result<Study> {
         .and_then(|sheet| read_config(sheet, support, &mut marks, &mut problems));
     let tables = TABLES.each_ref().map(|def| {
         let sheet = read_sheet(&mut wb, path, &names, def.name, def.required, &mut problems)?;
-        sheet.table(def.columns, def.numeric, &mut marks, &mut problems)
+        sheet.table(def.columns, &def.numeric(), &mut marks, &mut problems)
     });
     let inputs = Inputs {
         config,
@@ -392,13 +386,13 @@ fn read_config(
     problems: &mut Vec<Problem>,
 ) -> Option<config::StudyConfig> {
     let before = problems.len();
-    let ((header_line, header), records) = sheet.records(&STUDY_COLUMNS, None, marks, problems)?;
+    let ((header_line, header), records) = sheet.records(STUDY_COLUMNS, None, marks, problems)?;
     let t = Table::from_records(
         &sheet.shown,
         header_line,
         header,
         records,
-        &STUDY_COLUMNS,
+        STUDY_COLUMNS,
         problems,
         |i| sheet.label(i),
     )?;
@@ -556,7 +550,7 @@ fn support_lines(
     lines: &mut Vec<(String, Option<Origin>)>,
 ) {
     let Some(((header_line, header), records)) =
-        sheet.records(&SUPPORT_COLUMNS, None, marks, problems)
+        sheet.records(SUPPORT_COLUMNS, None, marks, problems)
     else {
         return;
     };
@@ -565,7 +559,7 @@ fn support_lines(
         header_line,
         header,
         records,
-        &SUPPORT_COLUMNS,
+        SUPPORT_COLUMNS,
         problems,
         |i| sheet.label(i),
     ) else {
