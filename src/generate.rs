@@ -687,7 +687,7 @@ enum Sink {
     ),
 }
 
-type Batched = polars::prelude::BatchedWriter<std::fs::File>;
+type Batched = polars::io::parquet::write::BatchedWriter<std::fs::File>;
 
 fn polars_error(path: &Path) -> impl Fn(polars::error::PolarsError) -> Error + '_ {
     move |e| Error::Other(format!("cannot write {}: {e}", path.display()))
@@ -740,7 +740,7 @@ impl Sink {
         pick: &[usize],
         with_year: bool,
     ) -> Result<polars::prelude::DataFrame> {
-        use polars::prelude::{Column, DataFrame, NamedFrom};
+        use polars::prelude::{Column, DataFrame};
         let width = rows.width;
         let text = |name: &str, f: &dyn Fn(usize) -> Option<String>| {
             Column::new(name.into(), pick.iter().map(|&i| f(i)).collect::<Vec<_>>())

@@ -46,29 +46,29 @@ pub fn text(o: &Outcome, lang: Lang) -> String {
         "flows",
         lang,
     );
-    let years = match (o.years.first(), o.years.last()) {
-        (Some(a), Some(b)) if a == b => format!(" {a}"),
-        (Some(a), Some(b)) => format!(" {a}–{b}"),
+    let years = match (o.years.first(), o.years.last(), lang) {
+        (Some(a), Some(b), Lang::Ru) if a == b => format!(" за {a} г."),
+        (Some(a), Some(b), Lang::Ru) => format!(" за {a}–{b} гг."),
+        (Some(a), Some(b), Lang::En) if a == b => format!(" of {a}"),
+        (Some(a), Some(b), Lang::En) => format!(" of {a}–{b}"),
         _ => String::new(),
     };
     let written = o.written.display();
     match lang {
         Lang::Ru => {
-            let _ = writeln!(out, "Прочитано: {}.", amount(&t.read, lang));
+            let _ = writeln!(out, "Прочитано: {}", amount(&t.read, lang));
             let _ = writeln!(
                 out,
-                "В потоки вошло: {} -> {flows}{} в {written}",
+                "В потоки вошло: {} -> {flows}{years} в {written}",
                 amount(&t.used, lang),
-                if years.is_empty() { String::new() } else { format!(" за{years} г.") }
             );
         }
         Lang::En => {
-            let _ = writeln!(out, "Read: {}.", amount(&t.read, lang));
+            let _ = writeln!(out, "Read: {}", amount(&t.read, lang));
             let _ = writeln!(
                 out,
-                "Used: {} -> {flows}{} in {written}",
+                "Used: {} -> {flows}{years} in {written}",
                 amount(&t.used, lang),
-                if years.is_empty() { String::new() } else { format!(" of{years}") }
             );
         }
     }

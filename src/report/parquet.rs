@@ -9,7 +9,7 @@
 use crate::error::{Error, Result};
 use crate::report::columns::{Cell, Frame, Kind, Meta};
 use polars::prelude::{
-    Column, DataFrame, NamedFrom, ParquetCompression, ParquetWriter, StatisticsOptions,
+    Column, DataFrame, ParquetCompression, ParquetWriter, StatisticsOptions,
 };
 
 fn err(e: impl std::fmt::Display) -> Error {

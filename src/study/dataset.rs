@@ -8,7 +8,8 @@
 //! its files' rows; a file that also has a `year` column must agree with it.
 
 use super::fast::{self, FastFlows, Ids};
-use super::table::{Column, Table};
+use super::schema::Column;
+use super::table::Table;
 use crate::error::Problem;
 use std::path::{Path, PathBuf};
 

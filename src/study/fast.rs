@@ -394,7 +394,7 @@ fn frame_chunks(
     (origins, supplier_names): (&Interner, &Interner),
 ) -> Option<(Vec<Chunk>, bool)> {
     let mut by_kind: [Option<&polars::prelude::Column>; 7] = [None; 7];
-    for c in df.get_columns() {
+    for c in df.columns() {
         let k = columns().iter().position(|n| *n == c.name().as_str())?;
         if by_kind[k].replace(c).is_some() {
             return None;
@@ -414,9 +414,15 @@ fn frame_chunks(
     if supplier.null_count() + consumer.null_count() + product.null_count() > 0 {
         return None;
     }
-    let name = text(1).transpose()?;
+    let name = match text(1) {
+        Some(s) => Some(s?),
+        None => None,
+    };
     let (quantity, value) = (floats(by_kind[4]?)?, floats(by_kind[5]?)?);
-    let year = by_kind[6].map(integers).transpose()?;
+    let year = match by_kind[6].map(integers) {
+        Some(y) => Some(y?),
+        None => None,
+    };
     const RANGE: usize = 1 << 16;
     let chunks: Option<Vec<Chunk>> = (0..n.div_ceil(RANGE))
         .into_par_iter()
@@ -512,7 +518,6 @@ fn read_parquet_unguarded(
     )
 }
 
-}
 
 /// Aggregated flows from rows sorted by (product, consumer, supplier, value, quantity).
 fn group(rows: &[Row], order: &[u32], origins: &[String], names: &[String]) -> Vec<Flow> {

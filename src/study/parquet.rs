@@ -174,7 +174,7 @@ fn records(file: File, shown: &str) -> Result<Records, String> {
         .map(|n| n.trim().to_string())
         .collect();
     let columns: Vec<Vec<Text>> = df
-        .get_columns()
+        .columns()
         .iter()
         .map(|c| texts(c.as_materialized_series()))
         .collect::<Result<_, _>>()?;
