@@ -592,7 +592,10 @@ fn transactions(
             purchases[c] += value;
         }
         line.clear();
-        let _ = writeln!(line, "{seller},{name},{origin},{buyer},{code},{date},{q},{value}");
+        let _ = writeln!(
+            line,
+            "{seller},{name},{origin},{buyer},{code},{date},{q},{value}"
+        );
         w.write_all(line.as_bytes()).map_err(err)?;
     }
     w.flush().map_err(err)?;
@@ -750,7 +753,9 @@ impl Sink {
             text("supplier_name", &|i| {
                 Some(rows.name[i].clone()).filter(|n| !n.is_empty())
             }),
-            text("consumer", &|i| Some(format!("f{:0width$}", rows.consumer[i]))),
+            text("consumer", &|i| {
+                Some(format!("f{:0width$}", rows.consumer[i]))
+            }),
             text("product", &|i| {
                 Some(product_ids[rows.product[i] as usize].clone())
             }),
@@ -874,8 +879,14 @@ mod tests {
         let unmatched = rows.iter().filter(|r| r[3].starts_with("77")).count();
         let unknown = rows.iter().filter(|r| r[4].starts_with("99.")).count();
         let imports = rows.iter().filter(|r| !r[2].is_empty()).count();
-        assert!(said.contains(&format!("{unmatched} unmatched buyers")), "{said}");
-        assert!(said.contains(&format!("{unknown} unknown product codes")), "{said}");
+        assert!(
+            said.contains(&format!("{unmatched} unmatched buyers")),
+            "{said}"
+        );
+        assert!(
+            said.contains(&format!("{unknown} unknown product codes")),
+            "{said}"
+        );
         assert!((unmatched as f64 / 20_000.0 - 0.02).abs() < 0.005, "{said}");
         assert!((unknown as f64 / 20_000.0 - 0.03).abs() < 0.005, "{said}");
         assert!(imports > 0);
@@ -885,7 +896,10 @@ mod tests {
             assert!(matches!(&r[5][..5], "2024-" | "2025-"), "{r:?}");
             let q: f64 = r[6].parse().unwrap();
             let v: f64 = r[7].parse().unwrap();
-            assert!(q > 0.0 && (q * 8.0).fract() == 0.0 && v >= 1.0 && v.fract() == 0.0, "{r:?}");
+            assert!(
+                q > 0.0 && (q * 8.0).fract() == 0.0 && v >= 1.0 && v.fract() == 0.0,
+                "{r:?}"
+            );
         }
         // Products have codes, participants INNs.
         let products = std::fs::read_to_string(d.path().join("products.csv")).unwrap();

@@ -68,10 +68,21 @@ fn dataset_rows(study: &Path) -> Vec<String> {
         assert_eq!(files, vec!["part-0.parquet".to_string()]);
         let f = std::fs::File::open(study.join("flows").join(&y).join("part-0.parquet")).unwrap();
         let df = ParquetReader::new(f).finish().unwrap();
-        let names: Vec<String> = df.get_column_names().iter().map(|n| n.to_string()).collect();
+        let names: Vec<String> = df
+            .get_column_names()
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
         assert_eq!(
             names,
-            ["supplier", "supplier_name", "consumer", "product", "quantity", "value_rub"]
+            [
+                "supplier",
+                "supplier_name",
+                "consumer",
+                "product",
+                "quantity",
+                "value_rub"
+            ]
         );
         let text = |c: &str| df.column(c).unwrap().str().unwrap().clone();
         let num = |c: &str| df.column(c).unwrap().f64().unwrap().clone();
@@ -108,10 +119,20 @@ fn fixture_as_computed_by_hand() {
     assert_eq!(json, expected("ingest.json"));
     // The summary: what was skipped and the largest unmatched INNs and codes, in order.
     let err = stderr(&o);
-    assert!(err.contains("Read: 17 lines worth 8.43 thousand RUB"), "{err}");
-    assert!(err.contains("buyer not among the participants (by INN): 3 lines worth 4.25 thousand RUB"), "{err}");
-    let b1 = err.find("123456789012  1 line worth 3 thousand RUB").expect(&err);
-    let b2 = err.find("9999999999  2 lines worth 1.25 thousand RUB").expect(&err);
+    assert!(
+        err.contains("Read: 17 lines worth 8.43 thousand RUB"),
+        "{err}"
+    );
+    assert!(
+        err.contains("buyer not among the participants (by INN): 3 lines worth 4.25 thousand RUB"),
+        "{err}"
+    );
+    let b1 = err
+        .find("123456789012  1 line worth 3 thousand RUB")
+        .expect(&err);
+    let b2 = err
+        .find("9999999999  2 lines worth 1.25 thousand RUB")
+        .expect(&err);
     assert!(b1 < b2, "{err}");
     let c1 = err.find("99.99  2 lines worth 705 RUB").expect(&err);
     let c2 = err.find("00.00  1 line worth 60 RUB").expect(&err);
@@ -232,7 +253,14 @@ fn same_bytes_for_any_thread_count() {
     let g = bin()
         .args(["generate"])
         .arg(&study)
-        .args(["--participants", "200", "--transactions", "30000", "--years", "2"])
+        .args([
+            "--participants",
+            "200",
+            "--transactions",
+            "30000",
+            "--years",
+            "2",
+        ])
         .output()
         .unwrap();
     assert!(g.status.success(), "{}", stderr(&g));
@@ -259,17 +287,28 @@ fn same_bytes_for_any_thread_count() {
     assert_eq!(outputs[0], outputs[1]);
     assert_eq!(outputs[0], outputs[2]);
     // The generator's stated shares are what ingest finds.
-    let json: serde_json::Value =
-        serde_json::from_slice(&outputs[0][0]).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&outputs[0][0]).unwrap();
     let share = |k: &str| json[k]["count"].as_f64().unwrap() / 30000.0;
     assert!((share("unmatched_buyer") - 0.02).abs() < 0.005, "{json}");
     assert!((share("unmatched_product") - 0.03).abs() < 0.005, "{json}");
     assert!((share("internal") - 0.01).abs() < 0.005, "{json}");
     let said = String::from_utf8_lossy(&g.stderr).to_string();
     let count = |k: &str| json[k]["count"].as_u64().unwrap().to_string();
-    assert!(said.contains(&format!("{} unmatched buyers", count("unmatched_buyer"))), "{said}");
-    assert!(said.contains(&format!("{} unknown product codes", count("unmatched_product"))), "{said}");
-    assert!(said.contains(&format!("{} internal", count("internal"))), "{said}");
+    assert!(
+        said.contains(&format!("{} unmatched buyers", count("unmatched_buyer"))),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!(
+            "{} unknown product codes",
+            count("unmatched_product")
+        )),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!("{} internal", count("internal"))),
+        "{said}"
+    );
 }
 
 /// Runs ingest on the fixture's transactions.csv with `edit` applied, expecting exit 65 and
@@ -291,18 +330,35 @@ fn has(err: &str, want: &str) {
 
 #[test]
 fn malformed_inn() {
-    let err = bad(|t| t.replace("165500000312,20.60.13,2025-01-15", "16550000031,20.60.13,2025-01-15"));
-    has(&err, "transactions.csv:7:4: buyer_inn \"16550000031\": not an INN; expected 10 or 12 digits");
+    let err = bad(|t| {
+        t.replace(
+            "165500000312,20.60.13,2025-01-15",
+            "16550000031,20.60.13,2025-01-15",
+        )
+    });
+    has(
+        &err,
+        "transactions.csv:7:4: buyer_inn \"16550000031\": not an INN; expected 10 or 12 digits",
+    );
     let err = bad(|t| t.replace("7707083893,", "77070838x3,"));
-    has(&err, "transactions.csv:7:1: seller_inn \"77070838x3\": not an INN");
+    has(
+        &err,
+        "transactions.csv:7:1: seller_inn \"77070838x3\": not an INN",
+    );
 }
 
 #[test]
 fn bad_dates() {
     let err = bad(|t| t.replace("2024-02-29", "2023-02-29"));
-    has(&err, "transactions.csv:5:6: date \"2023-02-29\": not a date; expected YYYY-MM-DD");
+    has(
+        &err,
+        "transactions.csv:5:6: date \"2023-02-29\": not a date; expected YYYY-MM-DD",
+    );
     let err = bad(|t| t.replace("2025-05-05", "05.05.2025"));
-    has(&err, "transactions.csv:8:6: date \"05.05.2025\": not a date");
+    has(
+        &err,
+        "transactions.csv:8:6: date \"05.05.2025\": not a date",
+    );
 }
 
 #[test]
@@ -310,17 +366,29 @@ fn bad_and_negative_numbers() {
     let err = bad(|t| t.replace("2025-01-15,4,400", "2025-01-15,4x,400"));
     has(&err, "transactions.csv:7:7: quantity \"4x\": not a number");
     let err = bad(|t| t.replace("2025-01-15,4,400", "2025-01-15,4,-400"));
-    has(&err, "transactions.csv:7:8: value_rub \"-400\": out of range; expected a number >= 0");
+    has(
+        &err,
+        "transactions.csv:7:8: value_rub \"-400\": out of range; expected a number >= 0",
+    );
     let err = bad(|t| t.replace("2025-01-15,4,400", "2025-01-15,4,NaN"));
-    has(&err, "transactions.csv:7:8: value_rub \"NaN\": not a number");
+    has(
+        &err,
+        "transactions.csv:7:8: value_rub \"NaN\": not a number",
+    );
 }
 
 #[test]
 fn bad_origin_and_missing_seller() {
     let err = bad(|t| t.replace(",Hexagon,DE,", ",Hexagon,D E,"));
-    has(&err, "transactions.csv:5:3: origin \"D E\": not a country of origin");
+    has(
+        &err,
+        "transactions.csv:5:3: origin \"D E\": not a country of origin",
+    );
     let err = bad(|t| t.replace("7707083893,ПАО", ",ПАО"));
-    has(&err, "transactions.csv:7:1: seller_inn \"\": the value is missing; a line without an origin");
+    has(
+        &err,
+        "transactions.csv:7:1: seller_inn \"\": the value is missing; a line without an origin",
+    );
 }
 
 #[test]
@@ -330,18 +398,28 @@ fn columns_unknown_missing_or_ragged() {
     let err = bad(|t| t.replacen(",date,", ",day,", 1));
     has(&err, "the required column \"date\" is missing");
     let err = bad(|t| t.replace("2025-05-05,1,100", "2025-05-05,1,100,7"));
-    has(&err, "transactions.csv:8: the line has 9 field(s); expected 8");
+    has(
+        &err,
+        "transactions.csv:8: the line has 9 field(s); expected 8",
+    );
 }
 
 #[test]
 fn positions_with_crlf_blank_lines_and_quoted_line_breaks() {
     // Line 3's seller name holds a line break, so every later record starts one line later.
     let err = bad(|t| {
-        t.replacen("АО «Бета»,,1655000001,20.60.13,2024-06-30", "\"АО\n«Бета»\",,1655000001,20.60.13,2024-06-30", 1)
-            .replace("2025-05-05", "2025-13-05")
-            .replace('\n', "\r\n")
+        t.replacen(
+            "АО «Бета»,,1655000001,20.60.13,2024-06-30",
+            "\"АО\n«Бета»\",,1655000001,20.60.13,2024-06-30",
+            1,
+        )
+        .replace("2025-05-05", "2025-13-05")
+        .replace('\n', "\r\n")
     });
-    has(&err, "transactions.csv:9:6: date \"2025-13-05\": not a date");
+    has(
+        &err,
+        "transactions.csv:9:6: date \"2025-13-05\": not a date",
+    );
 }
 
 #[test]
@@ -361,21 +439,28 @@ fn every_problem_listed_up_to_a_cap() {
 #[test]
 fn parquet_problems_name_file_and_row() {
     let (d, study, lines) = copy();
-    let text = std::fs::read_to_string(&lines).unwrap().replace("2024-02-29", "2024-02-30");
+    let text = std::fs::read_to_string(&lines)
+        .unwrap()
+        .replace("2024-02-29", "2024-02-30");
     std::fs::write(&lines, text).unwrap();
     let file = d.path().join("lines.parquet");
     write_parquet(&lines, &file, false);
     let o = ingest(&file, &study, &[]);
     assert_eq!(o.status.code(), Some(65), "{}", stderr(&o));
     // Row 2 is the first record; the blank CSV line is no record.
-    has(&stderr(&o), "lines.parquet:5:date: date \"2024-02-30\": not a date");
+    has(
+        &stderr(&o),
+        "lines.parquet:5:date: date \"2024-02-30\": not a date",
+    );
 }
 
 #[test]
 fn repeated_inn_or_code_in_the_study() {
     let (_d, study, lines) = copy();
     let p = study.join("participants.csv");
-    let text = std::fs::read_to_string(&p).unwrap().replace(",final_producer,,", ",final_producer,,1655000002");
+    let text = std::fs::read_to_string(&p)
+        .unwrap()
+        .replace(",final_producer,,", ",final_producer,,1655000002");
     std::fs::write(&p, text).unwrap();
     let o = ingest(&lines, &study, &[]);
     assert_eq!(o.status.code(), Some(65), "{}", stderr(&o));
@@ -383,7 +468,9 @@ fn repeated_inn_or_code_in_the_study() {
 
     let (_d, study, lines) = copy();
     let p = study.join("products.csv");
-    let text = std::fs::read_to_string(&p).unwrap().replace("шт,", "шт,20.60 .13");
+    let text = std::fs::read_to_string(&p)
+        .unwrap()
+        .replace("шт,", "шт,20.60 .13");
     std::fs::write(&p, text).unwrap();
     let o = ingest(&lines, &study, &[]);
     assert_eq!(o.status.code(), Some(65), "{}", stderr(&o));
@@ -397,7 +484,9 @@ fn a_failed_run_keeps_the_earlier_flows() {
     assert!(ingest(&lines, &study, &["-q"]).status.success());
     let before = dataset_rows(&study);
     let json = std::fs::read(study.join("ingest.json")).unwrap();
-    let text = std::fs::read_to_string(&lines).unwrap().replace("2024-02-29", "2024-02-30");
+    let text = std::fs::read_to_string(&lines)
+        .unwrap()
+        .replace("2024-02-29", "2024-02-30");
     std::fs::write(&lines, text).unwrap();
     let o = ingest(&lines, &study, &[]);
     assert_eq!(o.status.code(), Some(65));
@@ -409,7 +498,11 @@ fn a_failed_run_keeps_the_earlier_flows() {
 #[test]
 fn another_flow_table_in_the_study_is_refused() {
     let (_d, study, lines) = copy();
-    std::fs::write(study.join("flows.csv"), "supplier,consumer,product,quantity,value_rub\n").unwrap();
+    std::fs::write(
+        study.join("flows.csv"),
+        "supplier,consumer,product,quantity,value_rub\n",
+    )
+    .unwrap();
     let o = ingest(&lines, &study, &[]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     has(&stderr(&o), "flows.csv is in the study folder already");
@@ -417,7 +510,10 @@ fn another_flow_table_in_the_study_is_refused() {
     // With --csv, flows.csv is ingest's own output and is replaced.
     let o = ingest(&lines, &study, &["--csv", "-q"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(std::fs::read_to_string(study.join("flows.csv")).unwrap(), expected("flows.csv"));
+    assert_eq!(
+        std::fs::read_to_string(study.join("flows.csv")).unwrap(),
+        expected("flows.csv")
+    );
     // ... and then flows/ is refused beside it, and flows.csv beside flows/.
     let o = ingest(&lines, &study, &[]);
     assert_eq!(o.status.code(), Some(1));

@@ -451,7 +451,12 @@ fn dataset_study(at: &Path, cols: &[(&str, Col)], group: usize) -> PathBuf {
             .collect();
         let folder = dir.join("flows").join(format!("year={y}"));
         std::fs::create_dir_all(&folder).unwrap();
-        write(&folder.join("part-0.parquet"), &part, Compression::SNAPPY, group);
+        write(
+            &folder.join("part-0.parquet"),
+            &part,
+            Compression::SNAPPY,
+            group,
+        );
     }
     // What Spark leaves beside the data: skipped.
     std::fs::write(dir.join("flows/_SUCCESS"), b"").unwrap();
@@ -485,7 +490,10 @@ fn a_partitioned_dataset_gives_the_same_results_as_flows_csv() {
     ] {
         let a = std::fs::read(from_csv.join(ID).join(f)).unwrap();
         let b = std::fs::read(from_dataset.join(ID).join(f)).unwrap();
-        assert!(a == b, "{f} differs between flows.csv and the flows/ dataset");
+        assert!(
+            a == b,
+            "{f} differs between flows.csv and the flows/ dataset"
+        );
     }
     // The run record names every file of the dataset, so a changed part reruns the study.
     let run: serde_json::Value =

@@ -125,7 +125,8 @@ fn detect(path: &Path, shown: &str, opts: DialectOptions) -> Result<(Encoding, u
             sample.truncate(end + 1);
         }
     }
-    let (text, encoding, _) = dialect::decode(&sample, shown, opts.encoding).map_err(|p| data(*p))?;
+    let (text, encoding, _) =
+        dialect::decode(&sample, shown, opts.encoding).map_err(|p| data(*p))?;
     let names: Vec<&str> = COLUMNS.iter().map(|c| c.name).collect();
     let delimiter = match opts.delimiter {
         Some(d) => d,
@@ -150,7 +151,10 @@ fn detect(path: &Path, shown: &str, opts: DialectOptions) -> Result<(Encoding, u
             match t {
                 Some((t, _)) => t.decimal_comma,
                 // The header's problems are reported by the full read, with all others.
-                None => match problems.into_iter().find(|p| p.message.contains("decimal mark")) {
+                None => match problems
+                    .into_iter()
+                    .find(|p| p.message.contains("decimal mark"))
+                {
                     Some(p) => return Err(data(p)),
                     None => false,
                 },
@@ -306,7 +310,10 @@ mod tests {
 
     #[test]
     fn line_ends_become_one_lf_and_the_last_line_gets_one() {
-        assert_eq!(text(b"\xef\xbb\xbfa\r\nb\rc\n\r\nd", Encoding::Utf8), b"a\nb\nc\n\nd\n");
+        assert_eq!(
+            text(b"\xef\xbb\xbfa\r\nb\rc\n\r\nd", Encoding::Utf8),
+            b"a\nb\nc\n\nd\n"
+        );
         assert_eq!(text(b"a\n", Encoding::Utf8), b"a\n");
         assert_eq!(text(b"", Encoding::Utf8), b"");
         let (b, _, _) = encoding_rs::WINDOWS_1251.encode("Смола\r\n");

@@ -70,9 +70,19 @@ fn values(df: &DataFrame, name: &str, shown: &str) -> Result<Values> {
     let dtype = s.dtype().clone();
     let cast = |to: &DataType| s.cast(to).map_err(|e| unreadable(shown, e));
     Ok(if dtype.is_float() {
-        Values::Float(cast(&DataType::Float64)?.f64().map_err(|e| unreadable(shown, e))?.clone())
+        Values::Float(
+            cast(&DataType::Float64)?
+                .f64()
+                .map_err(|e| unreadable(shown, e))?
+                .clone(),
+        )
     } else if dtype.is_integer() {
-        Values::Int(cast(&DataType::Int64)?.i64().map_err(|e| unreadable(shown, e))?.clone())
+        Values::Int(
+            cast(&DataType::Int64)?
+                .i64()
+                .map_err(|e| unreadable(shown, e))?
+                .clone(),
+        )
     } else {
         // Text, dates (as YYYY-MM-DD), anything else polars can write as text.
         match s.cast(&DataType::String) {
@@ -100,7 +110,10 @@ pub fn read(
         let open = || std::fs::File::open(path).map_err(|e| Error::io("cannot read", path, e));
         let mut reader = ParquetReader::new(open()?);
         let schema = reader.schema().map_err(|e| unreadable(&shown, e))?;
-        let metadata = reader.get_metadata().map_err(|e| unreadable(&shown, e))?.clone();
+        let metadata = reader
+            .get_metadata()
+            .map_err(|e| unreadable(&shown, e))?
+            .clone();
         let rows = metadata.num_rows;
         let names: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
         let mut problems = Vec::new();

@@ -13,8 +13,16 @@ fn lines(n: u64, lang: Lang) -> String {
 
 fn amount(s: &Sums, lang: Lang) -> String {
     match lang {
-        Lang::Ru => format!("{} на {}", lines(s.count, lang), human::rub(s.value_rub, lang)),
-        Lang::En => format!("{} worth {}", lines(s.count, lang), human::rub(s.value_rub, lang)),
+        Lang::Ru => format!(
+            "{} на {}",
+            lines(s.count, lang),
+            human::rub(s.value_rub, lang)
+        ),
+        Lang::En => format!(
+            "{} worth {}",
+            lines(s.count, lang),
+            human::rub(s.value_rub, lang)
+        ),
     }
 }
 
@@ -93,7 +101,11 @@ pub fn text(o: &Outcome, lang: Lang) -> String {
         let _ = writeln!(
             out,
             "{}",
-            if lang == Lang::Ru { "Пропущено:" } else { "Skipped:" }
+            if lang == Lang::Ru {
+                "Пропущено:"
+            } else {
+                "Skipped:"
+            }
         );
         for (s, ru, en) in skipped {
             if s.count > 0 {

@@ -98,13 +98,20 @@ impl Total {
             })
             .collect();
         rows.sort_by(|a, b| {
-            (a.year, &a.supplier, &a.supplier_name, &a.consumer, &a.product).cmp(&(
-                b.year,
-                &b.supplier,
-                &b.supplier_name,
-                &b.consumer,
-                &b.product,
-            ))
+            (
+                a.year,
+                &a.supplier,
+                &a.supplier_name,
+                &a.consumer,
+                &a.product,
+            )
+                .cmp(&(
+                    b.year,
+                    &b.supplier,
+                    &b.supplier_name,
+                    &b.consumer,
+                    &b.product,
+                ))
         });
         rows
     }

@@ -59,11 +59,17 @@ pub fn flows_parquet(rows: &[FlowRow]) -> Result<Vec<(String, Vec<u8>)>> {
             Column::new("product".into(), text(|r| r.product.as_str())),
             Column::new(
                 "quantity".into(),
-                year_rows.iter().map(|r| r.quantity + 0.0).collect::<Vec<f64>>(),
+                year_rows
+                    .iter()
+                    .map(|r| r.quantity + 0.0)
+                    .collect::<Vec<f64>>(),
             ),
             Column::new(
                 "value_rub".into(),
-                year_rows.iter().map(|r| r.value_rub + 0.0).collect::<Vec<f64>>(),
+                year_rows
+                    .iter()
+                    .map(|r| r.value_rub + 0.0)
+                    .collect::<Vec<f64>>(),
             ),
         ];
         let err = |e: PolarsError| Error::Other(format!("cannot render the flows of {year}: {e}"));

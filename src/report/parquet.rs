@@ -8,9 +8,7 @@
 
 use crate::error::{Error, Result};
 use crate::report::columns::{Cell, Frame, Kind, Meta};
-use polars::prelude::{
-    Column, DataFrame, ParquetCompression, ParquetWriter, StatisticsOptions,
-};
+use polars::prelude::{Column, DataFrame, ParquetCompression, ParquetWriter, StatisticsOptions};
 
 fn err(e: impl std::fmt::Display) -> Error {
     Error::Other(format!("cannot render Parquet: {e}"))
@@ -28,9 +26,7 @@ fn values<'a, T>(
     cells: impl Iterator<Item = &'a Cell>,
     value: impl Fn(&'a Cell) -> Option<Option<T>>,
 ) -> Result<Vec<Option<T>>> {
-    cells
-        .map(|c| value(c).ok_or_else(|| wrong(m, c)))
-        .collect()
+    cells.map(|c| value(c).ok_or_else(|| wrong(m, c))).collect()
 }
 
 /// The polars column of a frame column: text as String, whole numbers as Int64, amounts,

@@ -175,7 +175,9 @@ mod tests {
     #[test]
     fn partition_folders_give_their_year() {
         assert_eq!(partition("year=2018"), Ok(2018));
-        assert!(partition("year=abc").unwrap_err().contains("not an integer"));
+        assert!(partition("year=abc")
+            .unwrap_err()
+            .contains("not an integer"));
         assert!(partition("region=RU").unwrap_err().contains("by region"));
         assert!(partition("2018").unwrap_err().contains("not a partition"));
     }

@@ -220,11 +220,7 @@ pub(super) fn read_csv(
 /// flows.csv (from its header line) read by polars into typed columns: ids and names as text,
 /// amounts as f64, the year as i64. `None` when polars refuses the file (a cell that is not a
 /// number, a ragged row, bytes that are not UTF-8).
-fn polars_csv(
-    body: &[u8],
-    delimiter: u8,
-    names: &[&str],
-) -> Option<polars::prelude::DataFrame> {
+fn polars_csv(body: &[u8], delimiter: u8, names: &[&str]) -> Option<polars::prelude::DataFrame> {
     use polars::prelude::{CsvReadOptions, DataType, Schema, SerReader};
     let mut schema = Schema::default();
     for n in names {
@@ -339,7 +335,11 @@ pub(super) struct Part<'a> {
 /// integer year (in the file or in the path), no nulls where a value is required. Anything
 /// else, or any value the exact loader would refuse, gives `None`, and the exact loader takes
 /// over.
-pub(super) fn read_parquet(parts: &[Part], ids: &Ids, study_year: Option<i64>) -> Option<FastFlows> {
+pub(super) fn read_parquet(
+    parts: &[Part],
+    ids: &Ids,
+    study_year: Option<i64>,
+) -> Option<FastFlows> {
     // A reader may panic on a damaged file; the exact loader then reports it.
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         read_parquet_unguarded(parts, ids, study_year)
@@ -360,9 +360,7 @@ fn floats(c: &polars::prelude::Column) -> Option<polars::prelude::Float64Chunked
     let s = c.as_materialized_series();
     let s = match s.dtype() {
         DataType::Float64 => s.clone(),
-        DataType::Float32 | DataType::Int32 | DataType::Int64 => {
-            s.cast(&DataType::Float64).ok()?
-        }
+        DataType::Float32 | DataType::Int32 | DataType::Int64 => s.cast(&DataType::Float64).ok()?,
         _ => return None,
     };
     let ca = s.f64().ok()?.clone();
@@ -477,11 +475,7 @@ fn frame_chunks(
     Some((chunks?, has_year))
 }
 
-fn read_parquet_unguarded(
-    parts: &[Part],
-    ids: &Ids,
-    study_year: Option<i64>,
-) -> Option<FastFlows> {
+fn read_parquet_unguarded(parts: &[Part], ids: &Ids, study_year: Option<i64>) -> Option<FastFlows> {
     use polars::prelude::{ParquetReader, SerReader};
     let origins = Interner::default();
     let supplier_names = Interner::default();
@@ -490,13 +484,8 @@ fn read_parquet_unguarded(
     for part in parts {
         let file = std::fs::File::open(part.path).ok()?;
         let df = ParquetReader::new(file).finish().ok()?;
-        let (chunks, part_has_year) = frame_chunks(
-            &df,
-            part.year,
-            ids,
-            study_year,
-            (&origins, &supplier_names),
-        )?;
+        let (chunks, part_has_year) =
+            frame_chunks(&df, part.year, ids, study_year, (&origins, &supplier_names))?;
         if *has_year.get_or_insert(part_has_year) != part_has_year {
             return None;
         }
@@ -517,7 +506,6 @@ fn read_parquet_unguarded(
         detected,
     )
 }
-
 
 /// Aggregated flows from rows sorted by (product, consumer, supplier, value, quantity).
 fn group(rows: &[Row], order: &[u32], origins: &[String], names: &[String]) -> Vec<Flow> {

@@ -108,9 +108,10 @@ fn load_folder(dir: &Path, opts: DialectOptions, used_fast: Option<&mut bool>) -
                 }
                 let files = super::dataset::files(dir, &mut problems);
                 let ids = match (read.first(), read.get(1)) {
-                    (Some(Some(pt)), Some(Some(prt))) if fast => {
-                        Some(super::fast::Ids::new(&pt.column_texts(0), &prt.column_texts(0)))
-                    }
+                    (Some(Some(pt)), Some(Some(prt))) if fast => Some(super::fast::Ids::new(
+                        &pt.column_texts(0),
+                        &prt.column_texts(0),
+                    )),
                     _ => None,
                 };
                 let fast_ids = ids

@@ -61,7 +61,8 @@ pub(super) fn read_parts(
     let mut base = 1u64;
     let mut ok = true;
     for (shown, path, year) in parts {
-        let Some((mut names, mut records, odd, height)) = read_records(path, shown, problems) else {
+        let Some((mut names, mut records, odd, height)) = read_records(path, shown, problems)
+        else {
             ok = false;
             continue;
         };
@@ -74,7 +75,9 @@ pub(super) fn read_parts(
                             problems.push(
                                 Problem::file(
                                     shown,
-                                    format!("the year differs from the folder's year={y}; expected {y}"),
+                                    format!(
+                                        "the year differs from the folder's year={y}; expected {y}"
+                                    ),
                                 )
                                 .at_line(*line)
                                 .at_column("year", "year")
@@ -292,12 +295,14 @@ fn texts(s: &Series) -> Result<Vec<Text>, String> {
             } else {
                 "group"
             };
-            each(&|i| match s.get(i) {
+            each(&|i| {
+                match s.get(i) {
                 Ok(polars::prelude::AnyValue::Null) => Ok(String::new()),
                 _ => Err((
                     kind.to_string(),
                     "a nested value (group, list or map) is not text or a number; expected a plain value".into(),
                 )),
+            }
             })
         }
         // Anything else that has a text form (a decimal, a category) reads as that text.

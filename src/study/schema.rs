@@ -272,7 +272,11 @@ pub const TRANSACTIONS: [Column; 8] = [
         "да, если не указана страна происхождения",
         "ИНН продавца: 10 или 12 цифр.",
     ),
-    optional("seller_name", Kind::Text, "Название продавца, например «АО «Поставщик»»."),
+    optional(
+        "seller_name",
+        Kind::Text,
+        "Название продавца, например «АО «Поставщик»».",
+    ),
     optional(
         "origin",
         Kind::Text,
@@ -285,7 +289,11 @@ pub const TRANSACTIONS: [Column; 8] = [
         "Код продукции (ОКПД2 или ТН ВЭД), как в перечне продукции; пробелы не важны.",
     ),
     required("date", Kind::Text, "Дата поставки в виде ГГГГ-ММ-ДД."),
-    required("quantity", Kind::Qty, "Количество в единицах продукции, не меньше 0."),
+    required(
+        "quantity",
+        Kind::Qty,
+        "Количество в единицах продукции, не меньше 0.",
+    ),
     required("value_rub", Kind::Rub, "Стоимость в рублях, не меньше 0."),
 ];
 
