@@ -678,6 +678,8 @@ impl FlowColumns {
     }
 }
 
+// One sink per run: the size of its variants does not matter.
+#[allow(clippy::large_enum_variant)]
 enum Sink {
     Csv(std::path::PathBuf, std::io::BufWriter<std::fs::File>),
     /// flows.parquet: one row group per chunk.
