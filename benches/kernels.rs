@@ -27,6 +27,7 @@ fn study_dir(flows: usize) -> PathBuf {
             id: "bench".into(),
             years: 1,
             plans: 0,
+            transactions: 0,
         };
         generate(&dir, &params).expect("generate");
     }

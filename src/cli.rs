@@ -137,6 +137,34 @@ pub enum Command {
         /// Participants with an output plan in plans.csv (0: no plans.csv)
         #[arg(long, default_value_t = 0)]
         plans: usize,
+        /// Write this many transaction lines to transactions.csv instead of flows (for
+        /// `nichegraph ingest`); participants get an `inn` and products a `code`
+        #[arg(long, default_value_t = 0, value_name = "N")]
+        transactions: usize,
+    },
+    /// Turn transaction lines (invoice and customs lines, one per delivery) into a study's
+    /// flows: DIR/flows/year=<Y>/part-0.parquet (or DIR/flows.csv) and DIR/ingest.json
+    Ingest {
+        /// The lines: transactions.csv, a .parquet file, or a folder of Parquet files
+        lines: PathBuf,
+        /// The study folder: lines are matched to its participants by `inn` and to its
+        /// products by `code`, and the flows are written into it
+        #[arg(long, value_name = "DIR")]
+        study: PathBuf,
+        /// Write DIR/flows.csv instead of the Parquet dataset DIR/flows/
+        #[arg(long)]
+        csv: bool,
+        /// Language of the summary
+        #[arg(long, value_enum, default_value_t = Lang::Ru)]
+        lang: Lang,
+        /// Do not print the summary
+        #[arg(long, short)]
+        quiet: bool,
+        /// Lines per chunk (memory per chunk in flight; the output never depends on it)
+        #[arg(long, hide = true, default_value_t = 65536)]
+        chunk_lines: usize,
+        #[command(flatten)]
+        input: InputArgs,
     },
     /// Validate a study folder: list every problem and warning, write nothing
     Check {

@@ -138,6 +138,10 @@ pub enum Error {
     /// The worker threads could not be started (exit 1).
     #[error("cannot start {jobs} jobs: {reason}")]
     Jobs { jobs: usize, reason: String },
+    /// An input path that is not what the command reads, or would leave a study with two
+    /// tables of flows (`ingest`); the message says what is expected (exit 1).
+    #[error("{0}")]
+    Input(String),
     /// A bug: a state the code rules out was reached; the message says which (exit 1).
     #[error("{0}")]
     Internal(String),
@@ -238,6 +242,7 @@ impl Error {
             | Error::Write { .. }
             | Error::Chart(_)
             | Error::Jobs { .. }
+            | Error::Input(_)
             | Error::Internal(_) => 1,
             Error::Batch(code) => *code,
         }

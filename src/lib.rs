@@ -12,6 +12,7 @@ pub mod error;
 pub mod generate;
 pub mod graph;
 pub mod human;
+pub mod ingest;
 pub mod manifest;
 pub mod output;
 pub mod progress;

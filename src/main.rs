@@ -200,6 +200,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             id,
             years,
             plans,
+            transactions,
         } => {
             let params = nichegraph::generate::Params {
                 id: id.unwrap_or_else(|| format!("synthetic-{participants}-{flows}")),
@@ -210,8 +211,31 @@ fn run(cli: Cli) -> Result<(), Error> {
                 dataset,
                 years,
                 plans,
+                transactions,
             };
             eprintln!("{}", nichegraph::generate::generate(&dir, &params)?);
+            Ok(())
+        }
+        Command::Ingest {
+            lines,
+            study,
+            csv,
+            lang,
+            quiet,
+            chunk_lines,
+            input,
+        } => {
+            let o = nichegraph::ingest::Options {
+                lines,
+                study,
+                csv,
+                input: input.options(),
+                chunk_lines,
+            };
+            let outcome = nichegraph::ingest::run(&o)?;
+            if !quiet {
+                eprint!("{}", nichegraph::ingest::summary::text(&outcome, lang));
+            }
             Ok(())
         }
         Command::Check { study, input } => {

@@ -93,6 +93,7 @@ fn fast_and_exact_loaders_agree() {
             // Odd seeds: a five-year history and plans, so the history sums are compared too.
             years: if seed % 2 == 1 { 5 } else { 1 },
             plans: if seed % 2 == 1 { 5 } else { 0 },
+            transactions: 0,
         };
         generate(&dir, &params).unwrap();
         same(&dir, &format!("seed {seed}, as generated"));
@@ -126,6 +127,7 @@ fn without_years() {
         id: "t".into(),
         years: 1,
         plans: 0,
+        transactions: 0,
     };
     generate(&dir, &params).unwrap();
     let flows = std::fs::read_to_string(dir.join("flows.csv")).unwrap();
@@ -163,6 +165,7 @@ fn parquet_fast_and_exact_agree() {
             id: "t".into(),
             years: if seed % 2 == 1 { 5 } else { 1 },
             plans: 0,
+            transactions: 0,
         };
         generate(&dir, &params).unwrap();
         assert!(dir.join("flows.parquet").is_file());
@@ -185,6 +188,7 @@ fn spellings_and_repeated_rows_go_to_the_exact_loader() {
         id: "t".into(),
         years: 1,
         plans: 0,
+        transactions: 0,
     };
     generate(&dir, &params).unwrap();
     let flows = std::fs::read_to_string(dir.join("flows.csv")).unwrap();
@@ -236,6 +240,7 @@ fn a_dataset_reads_as_its_rows_in_one_csv() {
             id: "t".into(),
             years: 5,
             plans: 4,
+            transactions: 0,
         };
         let (csv_dir, ds_dir) = (tmp.path().join("csv"), tmp.path().join("ds"));
         generate(&csv_dir, &params(false)).unwrap();

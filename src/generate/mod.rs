@@ -13,6 +13,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 mod flows;
+mod transactions;
 
 use flows::{FlowColumns, Sink, CHUNK};
 
@@ -31,6 +32,9 @@ pub struct Params {
     pub years: u32,
     /// Participants with an output plan in plans.csv (0 = no plans.csv).
     pub plans: usize,
+    /// Transaction lines to write to transactions.csv instead of flows (0 = flows as usual);
+    /// products then get a `code` (see `transactions`).
+    pub transactions: usize,
 }
 
 const REGIONS: [&str; 12] = [
@@ -144,6 +148,7 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
             names.push(crate::study::dataset::FOLDER.to_string());
         }
     }
+    names.push(transactions::FILE.to_string());
     for name in &names {
         if dir.join(name).exists() {
             return Err(Error::Usage(format!(
@@ -205,8 +210,11 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
     let per_stage = (n / 100).clamp(2, 1000);
     let mut products = Vec::with_capacity(4 * per_stage);
     let mut out = String::new();
-    // Every column but the product code.
-    let columns = schema::PRODUCTS.iter().filter(|c| c.name != "code");
+    // Every column but the product code, which only transaction lines need.
+    let with_codes = p.transactions > 0;
+    let columns = schema::PRODUCTS
+        .iter()
+        .filter(|c| with_codes || c.name != "code");
     let _ = writeln!(out, "{}", header(columns));
     for stage in 1..=4u8 {
         for j in 0..per_stage {
@@ -235,10 +243,14 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
             } else {
                 String::new()
             };
-            let _ = writeln!(
+            let _ = write!(
                 out,
                 "s{stage}-{j:04},Продукция передела {stage} № {j},{stage},{unit},{bench},{capex},{min_cap}"
             );
+            if with_codes {
+                let _ = write!(out, ",{}", transactions::product_code(stage, j));
+            }
+            out.push('\n');
             products.push(Product {
                 stage,
                 price,
@@ -270,78 +282,96 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
         .enumerate()
         .map(|(k, pr)| format!("s{}-{:04}", pr.stage, k % per_stage))
         .collect();
-    let mut sink = if p.dataset {
-        Sink::dataset(&dir.join(crate::study::dataset::FOLDER))?
-    } else if p.parquet {
-        Sink::parquet(&dir.join(FLOWS_PARQUET))?
+    let mut shares = None;
+    if p.transactions > 0 {
+        let t = transactions::Trade {
+            firms: &firms,
+            products: &products,
+            buyers: &buyers,
+            sellers: &sellers,
+            product_pick: &product_pick,
+            origins: &origins,
+            per_stage,
+        };
+        let (s, purchases) = transactions::write(dir, &t, p, &mut rng)?;
+        for (f, v) in firms.iter_mut().zip(purchases) {
+            f.purchases = v;
+        }
+        shares = Some(s);
     } else {
-        Sink::csv(&dir.join("flows.csv"))?
-    };
-    let mut rows = FlowColumns::with_capacity(CHUNK.min(p.flows), width);
-    let mut last: Option<(String, usize, usize)> = None;
-    for k in 0..p.flows {
-        if rows.len() == CHUNK {
-            sink.write(&rows, &product_ids)?;
-            rows.clear();
-        }
-        // Earlier years in turn; demand grew about 5 % a year up to the study year.
-        let back = (k % p.years as usize) as i64;
-        rows.year = YEAR - back;
-        rows.scale = 1.05f64.powi(-(back as i32));
-        // One row in ten repeats the previous delivery (another invoice of the same contract).
-        if let (Some((s, c, pr)), 0) = (&last, rng.u32(0..10)) {
-            let (s, c, pr) = (s.clone(), *c, *pr);
-            let q = (lognormal(&mut rng, 1.0) * firms[c].size).max(0.001);
-            rows.push(&s, "", c, pr, q, q * products[pr].price);
-            if rows.year == YEAR {
-                firms[c].purchases += rows.value.last().copied().unwrap_or(0.0);
-            }
-            continue;
-        }
-        let c = buyers.pick(&mut rng);
-        let cs = firms[c].stage;
-        // Inputs come from the stage below (stage 1 buys stage 1); one row in
-        // `BACKWARD_ONE_IN` buys a later stage's product, against the stage order, as real
-        // data does now and then.
-        let ps = if cs < 4 && rng.u32(0..BACKWARD_ONE_IN) == 0 {
-            rng.u8(cs + 1..=4)
+        let mut sink = if p.dataset {
+            Sink::dataset(&dir.join(crate::study::dataset::FOLDER))?
+        } else if p.parquet {
+            Sink::parquet(&dir.join(FLOWS_PARQUET))?
         } else {
-            cs.saturating_sub(1).max(1)
+            Sink::csv(&dir.join("flows.csv"))?
         };
-        let pr = (ps as usize - 1) * per_stage + product_pick.pick(&mut rng);
-        let prod = &products[pr];
-        let q = (lognormal(&mut rng, 1.0) * firms[c].size).max(0.001);
-        let mut value = q * prod.price;
-        let (supplier, name) = if rng.f64() < prod.import_bias * 0.9 {
-            value *= 1.0 + prod.premium;
-            (
-                format!("import:{}", ORIGINS[origins.pick(&mut rng)].0),
-                String::new(),
-            )
-        } else {
-            match &sellers[ps as usize - 1] {
-                Some((ids, w)) if rng.u32(0..3) > 0 => {
-                    let s = ids[w.pick(&mut rng)];
-                    if s == c {
-                        ("domestic".to_string(), String::new())
-                    } else {
-                        (format!("f{s:0width$}"), String::new())
-                    }
+        let mut rows = FlowColumns::with_capacity(CHUNK.min(p.flows), width);
+        let mut last: Option<(String, usize, usize)> = None;
+        for k in 0..p.flows {
+            if rows.len() == CHUNK {
+                sink.write(&rows, &product_ids)?;
+                rows.clear();
+            }
+            // Earlier years in turn; demand grew about 5 % a year up to the study year.
+            let back = (k % p.years as usize) as i64;
+            rows.year = YEAR - back;
+            rows.scale = 1.05f64.powi(-(back as i32));
+            // One row in ten repeats the previous delivery (another invoice of the same contract).
+            if let (Some((s, c, pr)), 0) = (&last, rng.u32(0..10)) {
+                let (s, c, pr) = (s.clone(), *c, *pr);
+                let q = (lognormal(&mut rng, 1.0) * firms[c].size).max(0.001);
+                rows.push(&s, "", c, pr, q, q * products[pr].price);
+                if rows.year == YEAR {
+                    firms[c].purchases += rows.value.last().copied().unwrap_or(0.0);
                 }
-                _ => (
-                    "domestic".to_string(),
-                    domestic_names[rng.usize(0..domestic_names.len())].clone(),
-                ),
+                continue;
             }
-        };
-        rows.push(&supplier, &name, c, pr, q, value);
-        firms[c].purchases += rows.value.last().copied().unwrap_or(0.0);
-        last = Some((supplier, c, pr));
+            let c = buyers.pick(&mut rng);
+            let cs = firms[c].stage;
+            // Inputs come from the stage below (stage 1 buys stage 1); one row in
+            // `BACKWARD_ONE_IN` buys a later stage's product, against the stage order, as real
+            // data does now and then.
+            let ps = if cs < 4 && rng.u32(0..BACKWARD_ONE_IN) == 0 {
+                rng.u8(cs + 1..=4)
+            } else {
+                cs.saturating_sub(1).max(1)
+            };
+            let pr = (ps as usize - 1) * per_stage + product_pick.pick(&mut rng);
+            let prod = &products[pr];
+            let q = (lognormal(&mut rng, 1.0) * firms[c].size).max(0.001);
+            let mut value = q * prod.price;
+            let (supplier, name) = if rng.f64() < prod.import_bias * 0.9 {
+                value *= 1.0 + prod.premium;
+                (
+                    format!("import:{}", ORIGINS[origins.pick(&mut rng)].0),
+                    String::new(),
+                )
+            } else {
+                match &sellers[ps as usize - 1] {
+                    Some((ids, w)) if rng.u32(0..3) > 0 => {
+                        let s = ids[w.pick(&mut rng)];
+                        if s == c {
+                            ("domestic".to_string(), String::new())
+                        } else {
+                            (format!("f{s:0width$}"), String::new())
+                        }
+                    }
+                    _ => (
+                        "domestic".to_string(),
+                        domestic_names[rng.usize(0..domestic_names.len())].clone(),
+                    ),
+                }
+            };
+            rows.push(&supplier, &name, c, pr, q, value);
+            firms[c].purchases += rows.value.last().copied().unwrap_or(0.0);
+            last = Some((supplier, c, pr));
+        }
+        if rows.len() > 0 || p.flows == 0 {
+            sink.write(&rows, &product_ids)?;
+        }
+        sink.finish()?;
     }
-    if rows.len() > 0 || p.flows == 0 {
-        sink.write(&rows, &product_ids)?;
-    }
-    sink.finish()?;
 
     let mut out = String::with_capacity(n * 120);
     let _ = writeln!(out, "{}", header(&schema::PARTICIPANTS));
@@ -411,6 +441,17 @@ pub fn generate(dir: &Path, p: &Params) -> Result<String> {
             .join(", ")
     );
     write_file(dir, SETTINGS_FILE, toml.as_bytes())?;
+    if let Some(t) = shares {
+        return Ok(format!(
+            "wrote {} ({n} participants, {} products, {n_specs} specs) and {}; no flows: \
+             `nichegraph ingest {} --study {}` makes them",
+            dir.display(),
+            products.len(),
+            t,
+            dir.join(transactions::FILE).display(),
+            dir.display()
+        ));
+    }
     Ok(format!(
         "wrote {} ({n} participants, {} products, {} flow rows{}, {n_specs} specs)",
         dir.display(),

@@ -223,3 +223,86 @@ fn load_folder(dir: &Path, opts: DialectOptions, used_fast: Option<&mut bool>) -
         problems,
     )
 }
+
+/// A study's participants and products alone, with the line each is defined on, for commands
+/// that map other data onto them (`ingest`). Sorted by id, as in `Study`.
+#[derive(Debug, Clone)]
+pub struct Members {
+    pub participants: Vec<(u64, super::Participant)>,
+    pub products: Vec<(u64, super::Product)>,
+    /// participants.csv and products.csv as messages name them.
+    pub participants_file: String,
+    pub products_file: String,
+    /// The 1-based field number of `inn` in participants.csv and of `code` in products.csv.
+    pub inn_column: Option<String>,
+    pub code_column: Option<String>,
+}
+
+/// Reads and validates participants.csv and products.csv of the study folder `dir` (every
+/// problem of theirs, as `load` reports them); the other files are not read.
+pub fn load_members(dir: &Path, opts: DialectOptions) -> Result<Members> {
+    use std::collections::HashMap;
+    if !dir.is_dir() {
+        return Err(Error::Input(format!(
+            "{} is not a study folder; expected a folder with participants.csv and products.csv",
+            dir.display()
+        )));
+    }
+    let mut problems = Vec::new();
+    let mut read = |def: &super::schema::TableDef| -> Option<Table> {
+        let name = def.file_name();
+        let path = dir.join(&name);
+        let shown = path.display().to_string();
+        if !path.is_file() {
+            problems.push(Problem::file(
+                &shown,
+                format!("the file is missing; expected the study's {name}"),
+            ));
+            return None;
+        }
+        let numeric = def.numeric();
+        Table::read(&path, &shown, def.columns, &numeric, opts, &mut problems).map(|t| t.0)
+    };
+    let (pt, prt) = (read(&TABLES[0]), read(&TABLES[1]));
+    let (participants, _) = pt
+        .as_ref()
+        .map(|t| super::validate::participants(t, &mut problems))
+        .unwrap_or_default();
+    let (products, _) = prt
+        .as_ref()
+        .map(|t| super::validate::products(t, &mut problems))
+        .unwrap_or_default();
+    let (Some(pt), Some(prt)) = (pt, prt) else {
+        return Err(Error::Data(problems));
+    };
+    if !problems.is_empty() {
+        return Err(Error::Data(problems));
+    }
+    // Without problems every row is valid and defines its id once.
+    let lines = |t: &Table| -> HashMap<String, u64> {
+        t.rows
+            .iter()
+            .filter_map(|r| Some((t.cell(r, 0)?.text.to_string(), r.line)))
+            .collect()
+    };
+    let label = |t: &Table, name: &str, columns: &[super::schema::Column]| -> Option<String> {
+        let col = columns.iter().position(|c| c.name == name)?;
+        let row = t.rows.first()?;
+        t.cell(row, col).map(|c| c.column.to_string())
+    };
+    let (pl, prl) = (lines(&pt), lines(&prt));
+    Ok(Members {
+        participants: participants
+            .into_values()
+            .map(|p| (pl.get(&p.id).copied().unwrap_or(0), p))
+            .collect(),
+        products: products
+            .into_values()
+            .map(|p| (prl.get(&p.id).copied().unwrap_or(0), p))
+            .collect(),
+        inn_column: label(&pt, "inn", TABLES[0].columns),
+        code_column: label(&prt, "code", TABLES[1].columns),
+        participants_file: pt.file,
+        products_file: prt.file,
+    })
+}

@@ -21,7 +21,7 @@ pub mod warnings;
 pub mod workbook;
 
 pub use config::{ComplianceThresholds, Criteria, Investment, Outlook, StudyConfig};
-pub use load::{load, load_exact, load_with};
+pub use load::{load, load_exact, load_members, load_with, Members};
 
 use std::collections::BTreeSet;
 

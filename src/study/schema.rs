@@ -285,6 +285,40 @@ pub const PLANS: [Column; 4] = [
         "Пояснение, например «запуск второй линии»; попадает в отчёт.",
     ),
 ];
+/// Transaction lines for `nichegraph ingest` (transactions.csv or Parquet; SPEC "From
+/// transaction lines to flows"): not a table of the study folder, but matched to it.
+pub const TRANSACTIONS: [Column; 8] = [
+    optional_when(
+        "seller_inn",
+        Kind::Code,
+        "да, если не указана страна происхождения",
+        "ИНН продавца: 10 или 12 цифр.",
+    ),
+    optional(
+        "seller_name",
+        Kind::Text,
+        "Название продавца, например «АО «Поставщик»».",
+    ),
+    optional(
+        "origin",
+        Kind::Text,
+        "Страна происхождения для импорта (строки таможенных деклараций), например CN.",
+    ),
+    required("buyer_inn", Kind::Code, "ИНН покупателя: 10 или 12 цифр."),
+    required(
+        "product_code",
+        Kind::Code,
+        "Код продукции (ОКПД2 или ТН ВЭД), как в перечне продукции; пробелы не важны.",
+    ),
+    required("date", Kind::Text, "Дата поставки в виде ГГГГ-ММ-ДД."),
+    required(
+        "quantity",
+        Kind::Qty,
+        "Количество в единицах продукции, не меньше 0.",
+    ),
+    required("value_rub", Kind::Rub, "Стоимость в рублях, не меньше 0."),
+];
+
 /// An input table: what it is called, whether a study needs it, and its columns.
 pub struct TableDef {
     /// `participants` is read from participants.csv or the `participants` sheet.
