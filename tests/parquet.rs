@@ -137,33 +137,45 @@ fn check_fails(study: &Path) -> String {
     stderr
 }
 
-#[test]
-fn parquet_flows_give_the_same_results_as_csv() {
-    let tmp = tempfile::tempdir().unwrap();
-    let study = parquet_study(tmp.path(), &sample_flows());
-    let (from_csv, from_parquet) = (tmp.path().join("a"), tmp.path().join("b"));
-    for (s, out) in [(sample(), &from_csv), (study.clone(), &from_parquet)] {
+/// Analyses the sample and `study` with `formats` and asserts that `files` are byte-identical.
+fn same_outputs(study: &Path, tmp: &Path, formats: &str, files: &[&str], what: &str) {
+    let (a_out, b_out) = (tmp.join("a"), tmp.join("b"));
+    for (s, out) in [(sample(), &a_out), (study.to_path_buf(), &b_out)] {
         bin()
             .arg("analyze")
             .arg(&s)
             .arg("--out")
             .arg(out)
-            .args(["--format", "csv,json"])
+            .args(["--format", formats])
             .assert()
             .success();
     }
-    for f in [
-        "needs.csv",
-        "niches.csv",
-        "demand_outlook.csv",
-        "niches.json",
-        "compliance.json",
-        "import_content.csv",
-    ] {
-        let a = std::fs::read(from_csv.join(ID).join(f)).unwrap();
-        let b = std::fs::read(from_parquet.join(ID).join(f)).unwrap();
-        assert!(a == b, "{f} differs between flows.csv and flows.parquet");
+    for f in files {
+        let a = std::fs::read(a_out.join(ID).join(f)).unwrap();
+        let b = std::fs::read(b_out.join(ID).join(f)).unwrap();
+        assert!(a == b, "{f} differs between flows.csv and {what}");
     }
+}
+
+#[test]
+fn parquet_flows_give_the_same_results_as_csv() {
+    let tmp = tempfile::tempdir().unwrap();
+    let study = parquet_study(tmp.path(), &sample_flows());
+    same_outputs(
+        &study,
+        tmp.path(),
+        "csv,json",
+        &[
+            "needs.csv",
+            "niches.csv",
+            "demand_outlook.csv",
+            "niches.json",
+            "compliance.json",
+            "import_content.csv",
+        ],
+        "flows.parquet",
+    );
+    let from_parquet = tmp.path().join("b");
     let run: serde_json::Value =
         serde_json::from_slice(&std::fs::read(from_parquet.join(ID).join("run.json")).unwrap())
             .unwrap();
@@ -407,34 +419,23 @@ fn dataset_study(at: &Path, cols: &[(&str, Col)], group: usize) -> PathBuf {
 fn a_partitioned_dataset_gives_the_same_results_as_flows_csv() {
     let tmp = tempfile::tempdir().unwrap();
     let study = dataset_study(tmp.path(), &sample_flows(), 3);
-    let (from_csv, from_dataset) = (tmp.path().join("a"), tmp.path().join("b"));
-    for (s, out) in [(sample(), &from_csv), (study.clone(), &from_dataset)] {
-        bin()
-            .arg("analyze")
-            .arg(&s)
-            .arg("--out")
-            .arg(out)
-            .args(["--format", "csv,json,parquet"])
-            .assert()
-            .success();
-    }
-    for f in [
-        "needs.csv",
-        "niches.csv",
-        "demand_outlook.csv",
-        "niches.json",
-        "compliance.json",
-        "import_content.csv",
-        "needs.parquet",
-        "niches.parquet",
-    ] {
-        let a = std::fs::read(from_csv.join(ID).join(f)).unwrap();
-        let b = std::fs::read(from_dataset.join(ID).join(f)).unwrap();
-        assert!(
-            a == b,
-            "{f} differs between flows.csv and the flows/ dataset"
-        );
-    }
+    same_outputs(
+        &study,
+        tmp.path(),
+        "csv,json,parquet",
+        &[
+            "needs.csv",
+            "niches.csv",
+            "demand_outlook.csv",
+            "niches.json",
+            "compliance.json",
+            "import_content.csv",
+            "needs.parquet",
+            "niches.parquet",
+        ],
+        "the flows/ dataset",
+    );
+    let from_dataset = tmp.path().join("b");
     // The run record names every file of the dataset, so a changed part reruns the study.
     let run: serde_json::Value =
         serde_json::from_slice(&std::fs::read(from_dataset.join(ID).join("run.json")).unwrap())

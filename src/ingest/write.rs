@@ -16,16 +16,8 @@ fn num(x: f64) -> String {
 pub fn flows_csv(rows: &[FlowRow]) -> Result<Vec<u8>> {
     let err = |e: csv::Error| Error::render("flows.csv", e);
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "supplier",
-        "supplier_name",
-        "consumer",
-        "product",
-        "quantity",
-        "value_rub",
-        "year",
-    ])
-    .map_err(err)?;
+    w.write_record(crate::study::schema::FLOWS.iter().map(|c| c.name))
+        .map_err(err)?;
     for r in rows {
         w.write_record([
             r.supplier.as_str(),
