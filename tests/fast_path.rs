@@ -219,7 +219,7 @@ fn spellings_and_repeated_rows_go_to_the_exact_loader() {
             "{what}: nothing to warn about"
         );
         assert!(
-            !fast.flows.iter().any(|f| matches!(&f.supplier, nichegraph::study::Source::Import(o) if o == "cn" || o == "Germany")),
+            !fast.flows.iter().any(|f| matches!(f.supplier, nichegraph::study::Source::Import(o) if o == "cn" || o == "Germany")),
             "{what}: an origin kept its spelling"
         );
     }

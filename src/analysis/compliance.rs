@@ -1,6 +1,6 @@
 //! Registry compliance with Government Decree No. 779 (SPEC "Registry compliance").
 
-use crate::study::{ComplianceThresholds, Role, Source, Study};
+use crate::study::{ComplianceThresholds, Role, Study};
 use serde::{Serialize, Serializer};
 
 /// The criterion ids in the order of SPEC's compliance table (and of `Compliance::criteria`).
@@ -163,15 +163,15 @@ impl Totals {
             cluster_purchases: vec![0.0; n],
             imports: vec![0.0; n],
         };
-        for f in &study.flows {
-            t.purchases[f.consumer] += f.value_rub;
-            match f.supplier {
-                Source::Participant(s) => {
-                    t.sales[s] += f.value_rub;
-                    t.cluster_purchases[f.consumer] += f.value_rub;
-                }
-                Source::Import(_) => t.imports[f.consumer] += f.value_rub,
-                Source::Domestic => {}
+        let flows = &study.flows;
+        for (k, (&c, &v)) in flows.consumers().iter().zip(flows.values_rub()).enumerate() {
+            let c = c as usize;
+            t.purchases[c] += v;
+            if let Some(s) = flows.supplying_participant(k) {
+                t.sales[s] += v;
+                t.cluster_purchases[c] += v;
+            } else if flows.is_import(k) {
+                t.imports[c] += v;
             }
         }
         t

@@ -4,7 +4,7 @@
 
 use super::compliance::Totals;
 use crate::error::{Error, Problem};
-use crate::study::{Source, Study};
+use crate::study::Study;
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::DiGraph;
 use rayon::prelude::*;
@@ -27,9 +27,81 @@ pub struct ImportContent {
     pub total_import_share: f64,
 }
 
-/// Incoming coefficients per participant: (supplier index, A[i][j]) in flow order.
-struct Columns {
-    cols: Vec<Vec<(usize, f64)>>,
+/// A sparse matrix in compressed rows: row r's entries are at `start[r]..start[r + 1]` of
+/// `index` (column, ascending) and `value`.
+struct Csr {
+    start: Vec<usize>,
+    index: Vec<u32>,
+    value: Vec<f64>,
+}
+
+impl Csr {
+    fn rows(&self) -> usize {
+        self.start.len() - 1
+    }
+
+    fn row(&self, r: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
+        let at = self.start[r]..self.start[r + 1];
+        self.index[at.clone()]
+            .iter()
+            .zip(&self.value[at])
+            .map(|(&c, &v)| (c as usize, v))
+    }
+
+    /// From (row, column, value) triples sorted by (row, column), with repeated cells added
+    /// in the triples' order.
+    fn from_sorted(rows: usize, triples: &[(u32, u32, f64)]) -> Csr {
+        let mut m = Csr {
+            start: vec![0; rows + 1],
+            index: Vec::with_capacity(triples.len()),
+            value: Vec::with_capacity(triples.len()),
+        };
+        let mut last: Option<(u32, u32)> = None;
+        for &(r, c, v) in triples {
+            if last == Some((r, c)) {
+                if let Some(x) = m.value.last_mut() {
+                    *x += v;
+                }
+                continue;
+            }
+            last = Some((r, c));
+            m.index.push(c);
+            m.value.push(v);
+            m.start[r as usize + 1] += 1;
+        }
+        for r in 0..rows {
+            m.start[r + 1] += m.start[r];
+        }
+        m
+    }
+
+    /// The transpose: row i lists (j, v) for every entry (j, i, v), by j.
+    fn transpose(&self) -> Csr {
+        let n = self.rows();
+        let mut start = vec![0usize; n + 1];
+        for &c in &self.index {
+            start[c as usize + 1] += 1;
+        }
+        for r in 0..n {
+            start[r + 1] += start[r];
+        }
+        let mut next = start.clone();
+        let mut index = vec![0u32; self.index.len()];
+        let mut value = vec![0.0; self.value.len()];
+        for r in 0..n {
+            for (c, v) in self.row(r) {
+                let at = next[c];
+                next[c] += 1;
+                index[at] = r as u32;
+                value[at] = v;
+            }
+        }
+        Csr {
+            start,
+            index,
+            value,
+        }
+    }
 }
 
 /// Which system of `I - A` to solve.
@@ -47,7 +119,8 @@ pub enum Direction {
 pub struct Leontief {
     /// x_j: `output_rub`, or the total value j buys when that is missing.
     pub x: Vec<f64>,
-    cols: Columns,
+    /// Row j lists the suppliers i of j with A[i][j], by i: the columns of A.
+    cols: Csr,
     /// m_j: import flows into j per rub of its output.
     m: Vec<f64>,
     lu: std::sync::OnceLock<Option<Lu>>,
@@ -59,24 +132,25 @@ impl Leontief {
         let x: Vec<f64> = (0..n)
             .map(|j| study.participants[j].output_rub.unwrap_or(t.purchases[j]))
             .collect();
-        let mut cols = Columns {
-            cols: vec![Vec::new(); n],
-        };
-        for f in &study.flows {
-            if let Source::Participant(i) = f.supplier {
-                let j = f.consumer;
-                if x[j] > 0.0 && f.value_rub > 0.0 {
-                    match cols.cols[j].iter_mut().find(|c| c.0 == i) {
-                        Some(c) => c.1 += f.value_rub,
-                        None => cols.cols[j].push((i, f.value_rub)),
-                    }
-                }
-            }
-        }
-        for (j, col) in cols.cols.iter_mut().enumerate() {
-            col.sort_by_key(|c| c.0);
-            for c in col.iter_mut() {
-                c.1 /= x[j];
+        // (consumer, supplier, value) in flow order; a stable sort keeps that order within a
+        // pair, so each coefficient adds its flows by product, as the table holds them.
+        let flows = &study.flows;
+        let mut triples: Vec<(u32, u32, f64)> = flows
+            .consumers()
+            .iter()
+            .zip(flows.values_rub())
+            .enumerate()
+            .filter_map(|(k, (&j, &v))| {
+                let i = flows.supplying_participant(k)?;
+                (x[j as usize] > 0.0 && v > 0.0).then_some((j, i as u32, v))
+            })
+            .collect();
+        triples.par_sort_by_key(|t| (t.0, t.1));
+        let mut cols = Csr::from_sorted(n, &triples);
+        drop(triples);
+        for (j, xj) in x.iter().enumerate() {
+            for v in &mut cols.value[cols.start[j]..cols.start[j + 1]] {
+                *v /= xj;
             }
         }
         let m: Vec<f64> = (0..n)
@@ -99,9 +173,9 @@ impl Leontief {
         } else {
             let transposed;
             let lists = match dir {
-                Direction::Row => &self.cols.cols,
+                Direction::Row => &self.cols,
                 Direction::Column => {
-                    transposed = transpose(&self.cols.cols);
+                    transposed = self.cols.transpose();
                     &transposed
                 }
             };
@@ -159,13 +233,13 @@ struct Lu {
     piv: Vec<usize>,
 }
 
-fn factor(cols: &Columns) -> Option<Lu> {
-    let n = cols.cols.len();
+fn factor(cols: &Csr) -> Option<Lu> {
+    let n = cols.rows();
     // Row j of (I - A)^T: 1 at j, -A[i][j] at i.
     let mut a = vec![0.0f64; n * n];
     for j in 0..n {
         a[j * n + j] = 1.0;
-        for &(i, v) in &cols.cols[j] {
+        for (i, v) in cols.row(j) {
             a[j * n + i] -= v;
         }
     }
@@ -250,27 +324,16 @@ impl Lu {
     }
 }
 
-/// Row lists of A from its column lists: entry (j, A[i][j]) in list i, by j.
-fn transpose(cols: &[Vec<(usize, f64)>]) -> Vec<Vec<(usize, f64)>> {
-    let mut rows = vec![Vec::new(); cols.len()];
-    for (j, col) in cols.iter().enumerate() {
-        for &(i, v) in col {
-            rows[i].push((j, v));
-        }
-    }
-    rows
-}
-
 /// Jacobi iteration `x_r <- b_r + Σ (c, v) in lists[r] of x_c v`, each r in parallel; the same
 /// result for any thread count. With column lists it is `t <- m + tA`, with row lists
 /// `x <- Δf + A x`.
-fn iterate(lists: &[Vec<(usize, f64)>], b: &[f64]) -> Option<Vec<f64>> {
+fn iterate(lists: &Csr, b: &[f64]) -> Option<Vec<f64>> {
     let mut t = b.to_vec();
     for _ in 0..MAX_ITERATIONS {
-        let next: Vec<f64> = lists
+        let next: Vec<f64> = b
             .par_iter()
-            .zip(b.par_iter())
-            .map(|(list, bj)| bj + list.iter().map(|&(i, a)| t[i] * a).sum::<f64>())
+            .enumerate()
+            .map(|(r, bj)| bj + lists.row(r).map(|(i, a)| t[i] * a).sum::<f64>())
             .collect();
         let delta = next
             .iter()
@@ -291,12 +354,12 @@ fn iterate(lists: &[Vec<(usize, f64)>], b: &[f64]) -> Option<Vec<f64>> {
 
 /// Names the participants on the cycles that make I - A singular or the series diverge:
 /// strongly connected groups in which someone buys at least its output from the group.
-fn divergence_problem(study: &Study, cols: &Columns) -> Problem {
-    let n = cols.cols.len();
+fn divergence_problem(study: &Study, cols: &Csr) -> Problem {
+    let n = cols.rows();
     let mut g = DiGraph::<usize, ()>::with_capacity(n, 0);
     let nodes: Vec<_> = (0..n).map(|i| g.add_node(i)).collect();
-    for (j, col) in cols.cols.iter().enumerate() {
-        for &(i, _) in col {
+    for j in 0..n {
+        for (i, _) in cols.row(j) {
             g.add_edge(nodes[i], nodes[j], ());
         }
     }
@@ -309,18 +372,26 @@ fn divergence_problem(study: &Study, cols: &Columns) -> Problem {
             v
         })
         .collect();
+    // Component membership by participant, so that each group is checked in linear time.
+    let mut group_of = vec![usize::MAX; n];
+    for (k, c) in cyclic.iter().enumerate() {
+        for &i in c {
+            group_of[i] = k;
+        }
+    }
     let heavy: Vec<&Vec<usize>> = cyclic
         .iter()
-        .filter(|c| {
+        .enumerate()
+        .filter(|(k, c)| {
             c.iter().any(|&j| {
-                cols.cols[j]
-                    .iter()
-                    .filter(|(i, _)| c.contains(i))
+                cols.row(j)
+                    .filter(|&(i, _)| group_of[i] == *k)
                     .map(|(_, a)| a)
                     .sum::<f64>()
                     >= 1.0 - 1e-9
             })
         })
+        .map(|(_, c)| c)
         .collect();
     let groups: Vec<&Vec<usize>> = if heavy.is_empty() {
         cyclic.iter().collect()

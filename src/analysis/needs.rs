@@ -2,7 +2,7 @@
 
 use super::model::*;
 use crate::graph::SupplyGraph;
-use crate::study::{Flow, Role, Source, Study};
+use crate::study::{Role, Source, Study};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -36,21 +36,6 @@ pub fn key_consumers(values: &[(usize, f64)], demand_rub: f64) -> Vec<usize> {
     out
 }
 
-/// Contiguous ranges of `flows` per product (flows are sorted by product).
-fn product_ranges(flows: &[Flow]) -> Vec<(usize, std::ops::Range<usize>)> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    for k in 1..=flows.len() {
-        if k == flows.len() || flows[k].product != flows[start].product {
-            if start < k {
-                out.push((flows[start].product, start..k));
-            }
-            start = k;
-        }
-    }
-    out
-}
-
 /// Everything SPEC defines for one study. Fails only when import content cannot be computed.
 pub fn analyze(study: &Study, graph: &SupplyGraph) -> Result<Analysis, crate::error::Error> {
     let mut phases = crate::progress::Phases::new();
@@ -68,18 +53,13 @@ pub fn analyze(study: &Study, graph: &SupplyGraph) -> Result<Analysis, crate::er
     for s in &study.specs {
         specs_by_product.entry(s.product).or_default().push(s);
     }
-    let needs: Vec<Need> = product_ranges(&study.flows)
+    let needs: Vec<Need> = study
+        .flows
+        .product_ranges()
         .into_par_iter()
         .map(|(p, range)| {
             let specs = specs_by_product.get(&p).map(Vec::as_slice).unwrap_or(&[]);
-            need(
-                study,
-                (graph, &downstream),
-                &purchases,
-                p,
-                &study.flows[range],
-                specs,
-            )
+            need(study, (graph, &downstream), &purchases, p, range, specs)
         })
         .collect();
     phases.done("  needs");
@@ -160,7 +140,7 @@ fn need(
     (graph, downstream): (&SupplyGraph, &crate::graph::Downstream),
     purchases: &[f64],
     p: usize,
-    flows: &[Flow],
+    flows: std::ops::Range<usize>,
     specs: &[&crate::study::Spec],
 ) -> Need {
     let product = &study.products[p];
@@ -170,16 +150,16 @@ fn need(
     // Per consumer (flows are sorted by consumer within a product): quantity and value.
     let mut consumers: Vec<(usize, f64, f64)> = Vec::new();
     let mut origins: BTreeMap<&str, (f64, f64, BTreeSet<&str>)> = BTreeMap::new();
-    for f in flows {
+    for f in study.flows.range(flows.clone()) {
         demand_qty += f.quantity;
         demand_rub += f.value_rub;
-        match &f.supplier {
+        match f.supplier {
             Source::Import(o) => {
                 import_rub += f.value_rub;
-                let e = origins.entry(o.as_str()).or_default();
+                let e = origins.entry(o).or_default();
                 e.0 += f.quantity;
                 e.1 += f.value_rub;
-                e.2.extend(f.supplier_names.iter().map(String::as_str));
+                e.2.extend(f.supplier_names());
             }
             Source::Participant(_) => cluster_rub += f.value_rub,
             Source::Domestic => domestic_rub += f.value_rub,
@@ -365,13 +345,15 @@ fn chain(study: &Study) -> Vec<ChainMember> {
     let mut supplies: Vec<(u32, u32)> = Vec::new();
     let mut buys: Vec<(u32, u32)> = Vec::with_capacity(study.flows.len());
     let mut turnover = vec![0.0; n];
-    for f in &study.flows {
-        if let Source::Participant(i) = f.supplier {
-            supplies.push((i as u32, f.product as u32));
-            turnover[i] += f.value_rub;
+    let flows = &study.flows;
+    let columns = flows.consumers().iter().zip(flows.products());
+    for (k, ((&c, &p), &v)) in columns.zip(flows.values_rub()).enumerate() {
+        if let Some(i) = flows.supplying_participant(k) {
+            supplies.push((i as u32, p));
+            turnover[i] += v;
         }
-        buys.push((f.consumer as u32, f.product as u32));
-        turnover[f.consumer] += f.value_rub;
+        buys.push((c, p));
+        turnover[c as usize] += v;
     }
     let by_participant = |mut pairs: Vec<(u32, u32)>| -> Vec<Vec<String>> {
         pairs.par_sort_unstable();

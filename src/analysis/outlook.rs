@@ -8,7 +8,7 @@ use super::model::{
     Need, Outlook, OutlookRow, PlanInfo, ProductOutlook, RowKind, Trend, TrendOutlook,
 };
 use crate::error::Error;
-use crate::study::{Source, Study, YearSums};
+use crate::study::{Study, YearSums};
 
 /// The OLS fit of `ln v = a + b (y - base)` over the points with `v > 0`: a trend when there
 /// are at least 3 of them and the base year is one.
@@ -123,13 +123,18 @@ pub fn outlook(
         .iter()
         .map(|(_, scale)| {
             let mut by_product = vec![(0.0, 0.0, 0.0); np];
-            for f in &study.flows {
-                let s = scale[f.consumer];
-                let e = &mut by_product[f.product];
-                e.0 += f.quantity * s;
-                e.1 += f.value_rub * s;
-                if matches!(f.supplier, Source::Import(_)) {
-                    e.2 += f.value_rub * s;
+            let f = &study.flows;
+            let columns = f.consumers().iter().zip(f.products());
+            for (k, ((&c, &p), (&q, &v))) in columns
+                .zip(f.quantities().iter().zip(f.values_rub()))
+                .enumerate()
+            {
+                let s = scale[c as usize];
+                let e = &mut by_product[p as usize];
+                e.0 += q * s;
+                e.1 += v * s;
+                if f.is_import(k) {
+                    e.2 += v * s;
                 }
             }
             by_product

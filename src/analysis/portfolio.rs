@@ -4,7 +4,7 @@
 //! that a study analysed now and one found unchanged (read back from its output folder) give
 //! the same rows.
 
-use crate::study::{Source, Study};
+use crate::study::Study;
 use std::collections::BTreeMap;
 
 /// One niche of a member study, with the figures the portfolio adds up.
@@ -48,13 +48,14 @@ pub struct Member {
 pub fn supplies(study: &Study) -> BTreeMap<String, Vec<Supplier>> {
     let keys: Vec<String> = study.products.iter().map(|p| p.key()).collect();
     let mut by_key: BTreeMap<&str, BTreeMap<usize, f64>> = BTreeMap::new();
-    for f in &study.flows {
-        if let Source::Participant(s) = f.supplier {
+    let flows = &study.flows;
+    for (k, (&p, &v)) in flows.products().iter().zip(flows.values_rub()).enumerate() {
+        if let Some(s) = flows.supplying_participant(k) {
             *by_key
-                .entry(keys[f.product].as_str())
+                .entry(keys[p as usize].as_str())
                 .or_default()
                 .entry(s)
-                .or_insert(0.0) += f.value_rub;
+                .or_insert(0.0) += v;
         }
     }
     by_key

@@ -58,7 +58,8 @@ pub fn localize(study: &Study, l: &Localize) -> Result<(Study, Moved), Error> {
         )));
     }
     let product = &study.products[p];
-    let flows_of_p: Vec<&Flow> = study.flows.iter().filter(|f| f.product == p).collect();
+    let flows_of_p: Vec<crate::study::FlowRef> =
+        study.flows.iter().filter(|f| f.product == p).collect();
     if flows_of_p.is_empty() {
         return Err(usage(format!(
             "--localize {}: the product has no flows{}; nothing to localise",
@@ -145,8 +146,8 @@ pub fn localize(study: &Study, l: &Localize) -> Result<(Study, Moved), Error> {
     let mut moved: BTreeMap<usize, (Vec<f64>, Vec<f64>)> = BTreeMap::new();
     let (mut moved_qty, mut moved_rub) = (0.0, 0.0);
     let mut import_flows = 0;
-    for f in &study.flows {
-        let mut g = f.clone();
+    for f in study.flows.iter() {
+        let mut g = f.to_owned();
         g.consumer = remap(f.consumer);
         if let Source::Participant(s) = f.supplier {
             g.supplier = Source::Participant(remap(s));
@@ -201,6 +202,7 @@ pub fn localize(study: &Study, l: &Localize) -> Result<(Study, Moved), Error> {
     flows.sort_by(|a, b| {
         (a.product, a.consumer, &a.supplier).cmp(&(b.product, b.consumer, &b.supplier))
     });
+    let flows = crate::study::Flows::from_flows(&flows);
     if new_supplier {
         participants[supplier].output_rub = Some(moved_rub);
     }
@@ -305,9 +307,10 @@ fn add_inputs(
         .iter()
         .filter(|f| f.consumer == li && f.product != product)
     {
-        let from = match &f.supplier {
-            Source::Participant(s) => Source::Participant(remap(*s)),
-            other => other.clone(),
+        let from = match f.supplier {
+            Source::Participant(s) => Source::Participant(remap(s)),
+            Source::Import(o) => Source::Import(o.to_string()),
+            Source::Domestic => Source::Domestic,
         };
         if from == Source::Participant(supplier) {
             continue;
@@ -327,7 +330,7 @@ fn add_inputs(
                     product: f.product,
                     quantity: q,
                     value_rub: v,
-                    supplier_names: f.supplier_names.clone(),
+                    supplier_names: f.supplier_names().map(str::to_string).collect(),
                 });
             }
         }

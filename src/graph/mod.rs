@@ -33,18 +33,22 @@ impl SupplyGraph {
         for i in 0..study.participants.len() {
             graph.add_node(Node::Participant(i));
         }
-        let mut external: BTreeMap<Source, NodeIndex> = BTreeMap::new();
-        for (k, f) in study.flows.iter().enumerate() {
-            let from = match &f.supplier {
-                Source::Participant(i) => NodeIndex::new(*i),
-                s => *external.entry(s.clone()).or_insert_with(|| {
-                    graph.add_node(match s {
-                        Source::Import(o) => Node::Import(o.clone()),
-                        _ => Node::Domestic,
+        let mut external: BTreeMap<Source<&str>, NodeIndex> = BTreeMap::new();
+        let flows = &study.flows;
+        for (k, &consumer) in flows.consumers().iter().enumerate() {
+            let from = match flows.supplying_participant(k) {
+                Some(i) => NodeIndex::new(i),
+                None => {
+                    let s = flows.supplier(k);
+                    *external.entry(s).or_insert_with(|| {
+                        graph.add_node(match s {
+                            Source::Import(o) => Node::Import(o.to_string()),
+                            _ => Node::Domestic,
+                        })
                     })
-                }),
+                }
             };
-            graph.add_edge(from, NodeIndex::new(f.consumer), Edge { flow: k });
+            graph.add_edge(from, NodeIndex::new(consumer as usize), Edge { flow: k });
         }
         SupplyGraph {
             graph,
@@ -91,8 +95,9 @@ impl SupplyGraph {
     /// order: one pass over the flows, which are sorted, so the sum never depends on edge order.
     pub fn purchases(&self, study: &Study) -> Vec<f64> {
         let mut out = vec![0.0; self.participants];
-        for f in &study.flows {
-            out[f.consumer] += f.value_rub;
+        let flows = &study.flows;
+        for (&c, &v) in flows.consumers().iter().zip(flows.values_rub()) {
+            out[c as usize] += v;
         }
         out
     }

@@ -6,7 +6,7 @@
 use super::lookup::Lookup;
 use crate::error::Problem;
 use crate::study::table::{Cell, Cells};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 /// The columns of transaction lines, in this order everywhere (`Layout::positions`).

@@ -4,7 +4,7 @@
 
 use crate::error::Problem;
 use crate::study::Members;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 #[derive(Debug, Default)]
 pub struct Lookup {
@@ -19,7 +19,7 @@ impl Lookup {
     /// The lookup, or a problem at the second participant (product) of each repeated INN (code).
     pub fn new(m: &Members) -> Result<Lookup, Vec<Problem>> {
         let mut problems = Vec::new();
-        let mut by_inn: HashMap<String, (u32, u64)> = HashMap::new();
+        let mut by_inn: HashMap<String, (u32, u64)> = HashMap::default();
         let mut by_line: Vec<_> = m.participants.iter().enumerate().collect();
         by_line.sort_by_key(|(_, (line, _))| *line);
         for (i, (line, p)) in by_line {
@@ -42,7 +42,7 @@ impl Lookup {
                 by_inn.insert(inn.to_string(), (i as u32, *line));
             }
         }
-        let mut by_code: HashMap<String, (u32, u64)> = HashMap::new();
+        let mut by_code: HashMap<String, (u32, u64)> = HashMap::default();
         let mut by_line: Vec<_> = m.products.iter().enumerate().collect();
         by_line.sort_by_key(|(_, (line, _))| *line);
         for (i, (line, p)) in by_line {

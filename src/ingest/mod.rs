@@ -165,7 +165,7 @@ pub fn run(o: &Options) -> Result<Outcome> {
     read?;
 
     let rows = total.rows(&lookup);
-    let mut years: Vec<i32> = rows.iter().map(|r| r.year).collect();
+    let mut years: Vec<i32> = rows.rows.iter().map(|(k, _)| k.year).collect();
     years.dedup();
     let json = write::ingest_json(&total.tally)?;
     let written = if o.csv {
@@ -179,7 +179,7 @@ pub fn run(o: &Options) -> Result<Outcome> {
     write_file(&o.study.join("ingest.json"), &json)?;
     Ok(Outcome {
         tally: total.tally,
-        flows: rows.len(),
+        flows: rows.rows.len(),
         years,
         top_buyers: total.top_buyers(TOP),
         top_products: total.top_products(TOP),

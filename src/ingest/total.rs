@@ -3,19 +3,51 @@
 use super::lines::{Interner, Key, Partial, Sums, Supplier, Tally};
 use super::lookup::Lookup;
 use crate::error::Problem;
-use std::collections::HashMap;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
 
-/// One output row: a flow of one year.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FlowRow {
-    pub supplier: String,
+/// The output rows: keys and sums sorted in the output's order, with the texts to write
+/// them. A row holds ids, not strings, so that 10^8 lines' flows fit in memory.
+pub struct Rows<'a> {
+    pub rows: Vec<(Key, Sums)>,
+    lookup: &'a Lookup,
+    /// `import:<origin>` by origin id.
+    imports: Vec<String>,
+    names: Vec<Box<str>>,
+}
+
+impl Rows<'_> {
+    pub fn supplier(&self, k: &Key) -> &str {
+        match k.supplier {
+            Supplier::Participant(i) => &self.lookup.participant_ids[i as usize],
+            Supplier::Import(o) => &self.imports[o as usize],
+            Supplier::Domestic => "domestic",
+        }
+    }
+
     /// Empty when the lines gave no seller name.
-    pub supplier_name: String,
-    pub consumer: String,
-    pub product: String,
-    pub year: i32,
-    pub quantity: f64,
-    pub value_rub: f64,
+    pub fn supplier_name(&self, k: &Key) -> &str {
+        &self.names[k.name as usize]
+    }
+
+    pub fn consumer(&self, k: &Key) -> &str {
+        &self.lookup.participant_ids[k.consumer as usize]
+    }
+
+    pub fn product(&self, k: &Key) -> &str {
+        &self.lookup.product_ids[k.product as usize]
+    }
+}
+
+/// Ranks of texts in byte order: `rank[id]` for the texts by id.
+fn ranks<S: AsRef<str>>(texts: &[S]) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..texts.len() as u32).collect();
+    order.sort_unstable_by(|a, b| texts[*a as usize].as_ref().cmp(texts[*b as usize].as_ref()));
+    let mut rank = vec![0u32; texts.len()];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i as usize] = r as u32;
+    }
+    rank
 }
 
 /// An unmatched buyer INN or product code with its lines' sums.
@@ -78,42 +110,45 @@ impl Total {
         }
     }
 
-    /// The flows, sorted by year, then supplier, supplier name, consumer and product (byte order).
-    pub fn rows(&self, lookup: &Lookup) -> Vec<FlowRow> {
-        let mut rows: Vec<FlowRow> = self
-            .flows
+    /// The flows, sorted by year, then supplier, supplier name, consumer and product (byte
+    /// order of their texts). Takes the sums out of the total.
+    pub fn rows<'a>(&mut self, lookup: &'a Lookup) -> Rows<'a> {
+        let imports: Vec<String> = self
+            .origins
+            .texts
             .iter()
-            .map(|(k, s)| FlowRow {
-                supplier: match k.supplier {
-                    Supplier::Participant(i) => lookup.participant_ids[i as usize].clone(),
-                    Supplier::Import(o) => format!("import:{}", self.origins.texts[o as usize]),
-                    Supplier::Domestic => "domestic".to_string(),
-                },
-                supplier_name: self.names.texts[k.name as usize].to_string(),
-                consumer: lookup.participant_ids[k.consumer as usize].clone(),
-                product: lookup.product_ids[k.product as usize].clone(),
-                year: k.year,
-                quantity: s.quantity,
-                value_rub: s.value_rub,
-            })
+            .map(|o| format!("import:{o}"))
             .collect();
-        rows.sort_by(|a, b| {
+        // Every supplier's text, ranked together: a participant id may sort before or after
+        // `domestic` and the `import:` ones.
+        let mut suppliers: Vec<&str> = lookup.participant_ids.iter().map(String::as_str).collect();
+        suppliers.extend(imports.iter().map(String::as_str));
+        suppliers.push("domestic");
+        let supplier_rank = ranks(&suppliers);
+        let (np, ni) = (lookup.participant_ids.len(), imports.len());
+        let rank = |s: Supplier| match s {
+            Supplier::Participant(i) => supplier_rank[i as usize],
+            Supplier::Import(o) => supplier_rank[np + o as usize],
+            Supplier::Domestic => supplier_rank[np + ni],
+        };
+        let name_rank = ranks(&self.names.texts);
+        let mut rows: Vec<(Key, Sums)> = std::mem::take(&mut self.flows).into_iter().collect();
+        // Participant and product ids are sorted, so their indices are in byte order already.
+        rows.par_sort_unstable_by_key(|(k, _)| {
             (
-                a.year,
-                &a.supplier,
-                &a.supplier_name,
-                &a.consumer,
-                &a.product,
+                k.year,
+                rank(k.supplier),
+                name_rank[k.name as usize],
+                k.consumer,
+                k.product,
             )
-                .cmp(&(
-                    b.year,
-                    &b.supplier,
-                    &b.supplier_name,
-                    &b.consumer,
-                    &b.product,
-                ))
         });
-        rows
+        Rows {
+            rows,
+            lookup,
+            imports,
+            names: std::mem::take(&mut self.names.texts),
+        }
     }
 
     /// The `n` unmatched buyer INNs with the largest value, ties by INN.

@@ -3,7 +3,7 @@
 //! writes it) or as flows.csv, and ingest.json.
 
 use super::lines::{Sums, Tally};
-use super::total::FlowRow;
+use super::total::Rows;
 use crate::error::{Error, Result};
 use polars::prelude::*;
 
@@ -13,20 +13,20 @@ fn num(x: f64) -> String {
 }
 
 /// flows.csv: the SPEC's flows columns, year included; rows as `Total::rows` orders them.
-pub fn flows_csv(rows: &[FlowRow]) -> Result<Vec<u8>> {
+pub fn flows_csv(rows: &Rows) -> Result<Vec<u8>> {
     let err = |e: csv::Error| Error::render("flows.csv", e);
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(crate::study::schema::FLOWS.iter().map(|c| c.name))
         .map_err(err)?;
-    for r in rows {
+    for (k, s) in &rows.rows {
         w.write_record([
-            r.supplier.as_str(),
-            &r.supplier_name,
-            &r.consumer,
-            &r.product,
-            &num(r.quantity),
-            &num(r.value_rub),
-            &r.year.to_string(),
+            rows.supplier(k),
+            rows.supplier_name(k),
+            rows.consumer(k),
+            rows.product(k),
+            &num(s.quantity),
+            &num(s.value_rub),
+            &k.year.to_string(),
         ])
         .map_err(err)?;
     }
@@ -34,34 +34,29 @@ pub fn flows_csv(rows: &[FlowRow]) -> Result<Vec<u8>> {
 }
 
 /// The dataset's files: (path under flows/, bytes), one file per year, years ascending.
-pub fn flows_parquet(rows: &[FlowRow]) -> Result<Vec<(String, Vec<u8>)>> {
+pub fn flows_parquet(rows: &Rows) -> Result<Vec<(String, Vec<u8>)>> {
     let mut out = Vec::new();
-    for year_rows in rows.chunk_by(|a, b| a.year == b.year) {
-        let year = year_rows[0].year;
-        let text = |f: fn(&FlowRow) -> &str| -> Vec<&str> { year_rows.iter().map(f).collect() };
-        let names: Vec<Option<&str>> = year_rows
+    for year_rows in rows.rows.chunk_by(|a, b| a.0.year == b.0.year) {
+        let year = year_rows[0].0.year;
+        let keys = || year_rows.iter().map(|(k, _)| k);
+        let text = |name: &str, values: &mut dyn Iterator<Item = &str>| {
+            StringChunked::from_iter_values(name.into(), values).into_column()
+        };
+        let names: StringChunked = year_rows
             .iter()
-            .map(|r| (!r.supplier_name.is_empty()).then_some(r.supplier_name.as_str()))
+            .map(|(k, _)| Some(rows.supplier_name(k)).filter(|n| !n.is_empty()))
             .collect();
+        let amount = |name: &str, f: fn(&Sums) -> f64| {
+            let values: Vec<f64> = year_rows.iter().map(|(_, s)| f(s) + 0.0).collect();
+            Column::new(name.into(), values)
+        };
         let columns = vec![
-            Column::new("supplier".into(), text(|r| r.supplier.as_str())),
-            Column::new("supplier_name".into(), names),
-            Column::new("consumer".into(), text(|r| r.consumer.as_str())),
-            Column::new("product".into(), text(|r| r.product.as_str())),
-            Column::new(
-                "quantity".into(),
-                year_rows
-                    .iter()
-                    .map(|r| r.quantity + 0.0)
-                    .collect::<Vec<f64>>(),
-            ),
-            Column::new(
-                "value_rub".into(),
-                year_rows
-                    .iter()
-                    .map(|r| r.value_rub + 0.0)
-                    .collect::<Vec<f64>>(),
-            ),
+            text("supplier", &mut keys().map(|k| rows.supplier(k))),
+            names.with_name("supplier_name".into()).into_column(),
+            text("consumer", &mut keys().map(|k| rows.consumer(k))),
+            text("product", &mut keys().map(|k| rows.product(k))),
+            amount("quantity", |s| s.quantity),
+            amount("value_rub", |s| s.value_rub),
         ];
         let err = |e: PolarsError| Error::render(&format!("the flows of {year}"), e);
         let mut df = DataFrame::new(year_rows.len(), columns).map_err(err)?;

@@ -3,7 +3,7 @@
 //! sums with the same functions, so both loaders agree to the bit.
 
 use super::validate::FlowRow;
-use super::{Flow, Source, YearSums};
+use super::{Flow, Flows, Source, YearSums};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -59,7 +59,7 @@ pub(super) fn duplicate_rows(rows: &[FlowRow], year: Option<i64>) -> Vec<(u64, u
     out
 }
 
-pub(super) fn aggregate(rows: &[FlowRow], year: Option<i64>) -> Vec<Flow> {
+pub(super) fn aggregate(rows: &[FlowRow], year: Option<i64>) -> Flows {
     type Key = (usize, usize, Source);
     /// Quantities, values and supplier names of one (product, consumer, supplier).
     type Group = (Vec<(f64, f64)>, BTreeSet<String>);
@@ -73,7 +73,7 @@ pub(super) fn aggregate(rows: &[FlowRow], year: Option<i64>) -> Vec<Flow> {
             g.1.insert(n.clone());
         }
     }
-    groups
+    let flows: Vec<Flow> = groups
         .into_iter()
         .map(|((product, consumer, supplier), (mut pairs, names))| {
             // The same canonical order as the fast path, so the row order never changes a bit.
@@ -87,7 +87,8 @@ pub(super) fn aggregate(rows: &[FlowRow], year: Option<i64>) -> Vec<Flow> {
                 supplier_names: names,
             }
         })
-        .collect()
+        .collect();
+    Flows::from_flows(&flows)
 }
 
 /// Sums one group's (value, quantity) pairs, sorted by (value, quantity) in place, as

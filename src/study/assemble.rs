@@ -55,7 +55,7 @@ pub(super) fn assemble(inputs: Inputs, mut problems: Vec<Problem>) -> Result<Stu
         .unwrap_or_default();
 
     let mut selected_year = None;
-    let mut flows = Vec::new();
+    let mut flows = super::Flows::default();
     let mut history = super::History::default();
     // Whether the selected year is known (plans are checked against it only then).
     let mut year_known = false;

@@ -15,8 +15,9 @@
 use super::aggregate::{history, HistRow};
 use super::countries::read_origin;
 use super::dialect::{self, Detected, DialectOptions, Encoding};
+use super::flows::{Columns, DOMESTIC_CODE as DOMESTIC, IMPORT_CODE as IMPORT};
 use super::table::{parse_f64, MAX_MAGNITUDE, MIN_MAGNITUDE};
-use super::{Flow, Source};
+use super::Flows;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::collections::{BTreeSet, HashMap};
@@ -27,9 +28,7 @@ fn columns() -> [&'static str; 7] {
     super::schema::FLOWS.each_ref().map(|c| c.name)
 }
 
-/// Supplier codes below this are participant indices.
-const IMPORT: u32 = 1 << 30;
-const DOMESTIC: u32 = u32::MAX;
+/// Supplier codes are those of the flows table: participant indices below `IMPORT`.
 const NO_NAME: u32 = u32::MAX;
 
 /// One valid row of the selected year, typed.
@@ -46,7 +45,7 @@ struct Row {
 
 /// What the fast path read: the aggregated flows and what `check` prints about the file.
 pub(super) struct FastFlows {
-    pub flows: Vec<Flow>,
+    pub flows: Flows,
     pub selected_year: Option<i64>,
     pub history: super::History,
     /// Every year the rows have.
@@ -311,8 +310,12 @@ fn finish(
         return None;
     }
     phases.done("  sort");
-    let name_texts = supplier_names.into_texts();
-    let flows = group(&rows, &order, &origin_texts, &name_texts);
+    let mut origin_texts = origin_texts;
+    let sorted_origins: Vec<String> = order
+        .iter()
+        .map(|&o| std::mem::take(&mut origin_texts[o as usize]))
+        .collect();
+    let flows = group(&rows, sorted_origins, supplier_names.into_texts());
     phases.done("  group");
     Some(FastFlows {
         flows,
@@ -507,8 +510,9 @@ fn read_parquet_unguarded(parts: &[Part], ids: &Ids, study_year: Option<i64>) ->
     )
 }
 
-/// Aggregated flows from rows sorted by (product, consumer, supplier, value, quantity).
-fn group(rows: &[Row], order: &[u32], origins: &[String], names: &[String]) -> Vec<Flow> {
+/// The flows table from rows sorted by (product, consumer, supplier, value, quantity), with
+/// import origins ranked (`origins` in text order) and supplier names by interned id.
+fn group(rows: &[Row], origins: Vec<String>, names: Vec<String>) -> Flows {
     // Split at group starts so that groups can be summed in parallel.
     let starts: Vec<usize> = (0..rows.len())
         .into_par_iter()
@@ -519,38 +523,64 @@ fn group(rows: &[Row], order: &[u32], origins: &[String], names: &[String]) -> V
             }
         })
         .collect();
-    starts
+    let end = |k: usize| starts.get(k + 1).copied().unwrap_or(rows.len());
+    // Already in (value, quantity) order: the same order `sum_group` sorts into.
+    let (quantity, value_rub): (Vec<f64>, Vec<f64>) = starts
         .par_iter()
         .enumerate()
         .map(|(k, &s)| {
-            let end = starts.get(k + 1).copied().unwrap_or(rows.len());
-            let g = &rows[s..end];
-            // Already in (value, quantity) order: the same order `sum_group` sorts into.
-            let (quantity, value_rub) = g
+            rows[s..end(k)]
                 .iter()
-                .fold((0.0, 0.0), |(q, v), r| (q + r.quantity, v + r.value));
-            let first = &g[0];
-            let supplier = match first.supplier {
-                DOMESTIC => Source::Domestic,
-                c if c >= IMPORT => {
-                    Source::Import(origins[order[(c - IMPORT) as usize] as usize].clone())
-                }
-                c => Source::Participant(c as usize),
-            };
-            Flow {
-                supplier,
-                consumer: first.consumer as usize,
-                product: first.product as usize,
-                quantity,
-                value_rub,
-                supplier_names: g
+                .fold((0.0, 0.0), |(q, v), r| (q + r.quantity, v + r.value))
+        })
+        .unzip();
+    let column =
+        |f: fn(&Row) -> u32| -> Vec<u32> { starts.par_iter().map(|&s| f(&rows[s])).collect() };
+    let mut c = Columns {
+        supplier: column(|r| r.supplier),
+        consumer: column(|r| r.consumer),
+        product: column(|r| r.product),
+        quantity,
+        value_rub,
+        origins,
+        ..Columns::default()
+    };
+    if !names.is_empty() {
+        // Names by text rank, so that a flow's sorted ids list its names in text order.
+        let mut order: Vec<u32> = (0..names.len() as u32).collect();
+        order.par_sort_unstable_by(|a, b| names[*a as usize].cmp(&names[*b as usize]));
+        let mut rank = vec![0u32; names.len()];
+        for (r, &n) in order.iter().enumerate() {
+            rank[n as usize] = r as u32;
+        }
+        let mut names = names;
+        c.names = order
+            .iter()
+            .map(|&n| std::mem::take(&mut names[n as usize]))
+            .collect();
+        c.name_start.reserve(starts.len() + 1);
+        c.name_start.push(0);
+        for (k, &s) in starts.iter().enumerate() {
+            let from = c.name_ids.len();
+            c.name_ids.extend(
+                rows[s..end(k)]
                     .iter()
                     .filter(|r| r.name != NO_NAME)
-                    .map(|r| names[r.name as usize].clone())
-                    .collect(),
+                    .map(|r| rank[r.name as usize]),
+            );
+            c.name_ids[from..].sort_unstable();
+            let mut kept = from;
+            for i in from..c.name_ids.len() {
+                if kept == from || c.name_ids[i] != c.name_ids[kept - 1] {
+                    c.name_ids[kept] = c.name_ids[i];
+                    kept += 1;
+                }
             }
-        })
-        .collect()
+            c.name_ids.truncate(kept);
+            c.name_start.push(kept as u32);
+        }
+    }
+    Flows::from_columns(c)
 }
 
 /// Byte ranges of `data` that start and end at record boundaries, a few per thread.

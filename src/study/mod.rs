@@ -10,6 +10,7 @@ pub mod countries;
 pub mod dataset;
 pub mod dialect;
 mod fast;
+mod flows;
 mod load;
 mod parquet;
 pub mod schema;
@@ -21,9 +22,8 @@ pub mod warnings;
 pub mod workbook;
 
 pub use config::{ComplianceThresholds, Criteria, Investment, Outlook, StudyConfig};
+pub use flows::{Flow, FlowRef, Flows};
 pub use load::{load, load_exact, load_members, load_with, Members};
-
-use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -152,27 +152,16 @@ pub fn is_product_code(code: &str) -> bool {
     !code.is_empty() && code.bytes().all(|b| b.is_ascii_digit() || b == b'.')
 }
 
-/// Where a flow comes from.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Source {
+/// Where a flow comes from. The origin is owned on a row being read and borrowed from the
+/// flows table (`Source<&str>`) on an aggregated flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Source<O = String> {
     /// A participant, by index into `Study::participants`.
     Participant(usize),
     /// An import origin such as `FR`.
-    Import(String),
+    Import(O),
     /// A Russian supplier outside the cluster.
     Domestic,
-}
-
-/// One aggregated flow of the selected year: all rows with the same supplier, consumer, product.
-#[derive(Debug, Clone)]
-pub struct Flow {
-    pub supplier: Source,
-    pub consumer: usize,
-    pub product: usize,
-    pub quantity: f64,
-    pub value_rub: f64,
-    /// Distinct `supplier_name` values given on the rows, sorted.
-    pub supplier_names: BTreeSet<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -242,7 +231,7 @@ pub struct Study {
     pub participants: Vec<Participant>,
     pub products: Vec<Product>,
     /// Aggregated flows of the selected year, sorted by (product, consumer, supplier).
-    pub flows: Vec<Flow>,
+    pub flows: Flows,
     pub specs: Vec<Spec>,
     /// Whether participants.csv has an `in_governance` column (compliance needs to know).
     pub has_governance_column: bool,
@@ -288,10 +277,10 @@ impl Study {
     }
 
     /// The name a source is shown by in tables: participant id, `import:XX` or `domestic`.
-    pub fn source_key(&self, s: &Source) -> String {
+    pub fn source_key<O: AsRef<str>>(&self, s: &Source<O>) -> String {
         match s {
             Source::Participant(i) => self.participants[*i].id.clone(),
-            Source::Import(o) => format!("import:{o}"),
+            Source::Import(o) => format!("import:{}", o.as_ref()),
             Source::Domestic => "domestic".to_string(),
         }
     }

@@ -114,7 +114,7 @@ pub fn warnings(study: &Study) -> Vec<String> {
     let mut order = Kind::new(&mut out);
     // A consumer that buys a product of a later stage from several suppliers is one warning.
     let mut buys_said = std::collections::HashSet::new();
-    for f in &study.flows {
+    for f in study.flows.iter() {
         let consumer = &p[f.consumer];
         let product = &products[f.product];
         let Some(cs) = consumer.stage else { continue };
@@ -142,7 +142,7 @@ pub fn warnings(study: &Study) -> Vec<String> {
 
     let mut product_used = vec![false; products.len()];
     let mut participant_used = vec![false; p.len()];
-    for f in &study.flows {
+    for f in study.flows.iter() {
         product_used[f.product] = true;
         participant_used[f.consumer] = true;
         if let Source::Participant(s) = f.supplier {
@@ -178,7 +178,7 @@ pub fn warnings(study: &Study) -> Vec<String> {
 
     // Price per consumer and product, against the median of the other consumers.
     let mut prices: BTreeMap<usize, Vec<(usize, f64, f64)>> = BTreeMap::new();
-    for f in &study.flows {
+    for f in study.flows.iter() {
         let v = prices.entry(f.product).or_default();
         match v.last_mut() {
             Some(last) if last.0 == f.consumer => {
@@ -215,7 +215,7 @@ pub fn warnings(study: &Study) -> Vec<String> {
     // A plan for a participant with x_j = 0 (no output_rub and no purchases) changes nothing.
     if !study.plans.is_empty() {
         let mut bought = vec![0.0; p.len()];
-        for f in &study.flows {
+        for f in study.flows.iter() {
             bought[f.consumer] += f.value_rub;
         }
         let mut idle_plans = Kind::new(&mut out);

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::study::testing::study_from;
+use crate::study::Source;
 
 fn shares(s: &Study) -> Vec<(String, f64, f64)> {
     import_content(s, &Totals::of(s))
@@ -53,24 +54,24 @@ fn dense_and_iterative_agree() {
     let t = Totals::of(&s);
     let n = s.participants.len();
     let x: Vec<f64> = (0..n).map(|j| t.purchases[j]).collect();
-    let mut cols = Columns {
-        cols: vec![vec![]; n],
-    };
-    for f in &s.flows {
+    let mut triples = Vec::new();
+    for f in s.flows.iter() {
         if let Source::Participant(i) = f.supplier {
-            cols.cols[f.consumer].push((i, f.value_rub / x[f.consumer]));
+            triples.push((f.consumer as u32, i as u32, f.value_rub / x[f.consumer]));
         }
     }
+    triples.sort_by_key(|t| (t.0, t.1));
+    let cols = Csr::from_sorted(n, &triples);
     let m: Vec<f64> = (0..n).map(|j| t.imports[j] / x[j]).collect();
     let d = factor(&cols).unwrap().solve(&m, Direction::Row);
-    let it = iterate(&cols.cols, &m).unwrap();
+    let it = iterate(&cols, &m).unwrap();
     for (a, b) in d.iter().zip(&it) {
         assert!((a - b).abs() < 1e-12, "{d:?} vs {it:?}");
     }
     // The column system, exactly and by iteration over the transposed lists.
     let f = vec![10.0, -3.0, 7.0];
     let d = factor(&cols).unwrap().solve(&f, Direction::Column);
-    let it = iterate(&transpose(&cols.cols), &f).unwrap();
+    let it = iterate(&cols.transpose(), &f).unwrap();
     for (a, b) in d.iter().zip(&it) {
         assert!((a - b).abs() < 1e-9, "{d:?} vs {it:?}");
     }
@@ -78,8 +79,7 @@ fn dense_and_iterative_agree() {
     for i in 0..n {
         let ax: f64 = (0..n)
             .map(|j| {
-                cols.cols[j]
-                    .iter()
+                cols.row(j)
                     .filter(|c| c.0 == i)
                     .map(|c| c.1 * d[j])
                     .sum::<f64>()
