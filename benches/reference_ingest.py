@@ -101,6 +101,7 @@ def main(lines, study, out):
         report[c] = {"count": int(r["count"]), "value_rub": float(r["value_rub"])}
     with open(os.path.join(out, "ingest.json"), "w") as f:
         json.dump(report, f, indent=2)
+        f.write("\n")
     print(f"reference_ingest: {report['read']['count']} lines in {time.perf_counter() - start:.2f} s", file=sys.stderr)
 
 

@@ -40,7 +40,11 @@ fn clean_stale(out: &Path, id: &str) {
     }
 }
 
+/// Writes the files and makes them durable before the folder is swapped in: one `syncfs` of
+/// the folder's filesystem on Linux (a flush per file cost a second on a study's forty files),
+/// a flush per file elsewhere.
 fn write_files(dir: &Path, files: &Files) -> std::io::Result<()> {
+    let once = cfg!(target_os = "linux");
     for (rel, bytes) in files {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
@@ -48,8 +52,31 @@ fn write_files(dir: &Path, files: &Files) -> std::io::Result<()> {
         }
         let mut f = fs::File::create(&path)?;
         std::io::Write::write_all(&mut f, bytes)?;
-        f.sync_all()?;
+        if !once {
+            f.sync_all()?;
+        }
     }
+    if once {
+        sync_filesystem(dir)?;
+    }
+    Ok(())
+}
+
+/// Flushes everything written to the filesystem that holds `dir`.
+#[cfg(target_os = "linux")]
+fn sync_filesystem(dir: &Path) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let d = fs::File::open(dir)?;
+    // SAFETY: the descriptor is open for the duration of the call.
+    if unsafe { libc::syncfs(d.as_raw_fd()) } == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn sync_filesystem(_dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 

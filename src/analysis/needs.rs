@@ -340,35 +340,36 @@ fn links(study: &Study, shown: &BTreeSet<&str>) -> Vec<Link> {
 /// Participants with what they supply inside the cluster, in id order.
 fn chain(study: &Study) -> Vec<ChainMember> {
     let n = study.participants.len();
-    // (participant, product) pairs, sorted and deduplicated: cheaper than a set per participant
-    // when there are millions of flows.
-    let mut supplies: Vec<(u32, u32)> = Vec::new();
-    let mut buys: Vec<(u32, u32)> = Vec::with_capacity(study.flows.len());
+    // Flows are sorted by product first, so each participant's products arrive in ascending
+    // order: a product is new to a participant unless it is the last one it got.
+    let mut supplies: Vec<Vec<u32>> = vec![Vec::new(); n];
+    let mut buys: Vec<Vec<u32>> = vec![Vec::new(); n];
     let mut turnover = vec![0.0; n];
     let flows = &study.flows;
+    let add = |list: &mut Vec<u32>, p: u32| {
+        if list.last() != Some(&p) {
+            list.push(p);
+        }
+    };
     let columns = flows.consumers().iter().zip(flows.products());
     for (k, ((&c, &p), &v)) in columns.zip(flows.values_rub()).enumerate() {
         if let Some(i) = flows.supplying_participant(k) {
-            supplies.push((i as u32, p));
+            add(&mut supplies[i], p);
             turnover[i] += v;
         }
-        buys.push((c, p));
+        add(&mut buys[c as usize], p);
         turnover[c as usize] += v;
     }
-    let by_participant = |mut pairs: Vec<(u32, u32)>| -> Vec<Vec<String>> {
-        pairs.par_sort_unstable();
-        pairs.dedup();
-        let mut out = vec![Vec::new(); n];
-        for (i, k) in pairs {
-            out[i as usize].push(study.products[k as usize].name.clone());
-        }
-        out
+    let names = |list: Vec<u32>| -> Vec<String> {
+        list.into_iter()
+            .map(|k| study.products[k as usize].name.clone())
+            .collect()
     };
-    let (supplies, buys) = rayon::join(|| by_participant(supplies), || by_participant(buys));
+    // Millions of names at 10^7 flows: copied in parallel (the order is kept).
     study
         .participants
-        .iter()
-        .zip(supplies.into_iter().zip(buys))
+        .par_iter()
+        .zip(supplies.into_par_iter().zip(buys))
         .zip(turnover)
         .filter(|((p, _), _)| matches!(p.role, Role::Industrial | Role::FinalProducer))
         .map(|((p, (s, b)), turnover_rub)| ChainMember {
@@ -377,8 +378,8 @@ fn chain(study: &Study) -> Vec<ChainMember> {
             region: p.region.clone(),
             role: p.role,
             stage: p.stage,
-            supplies: s,
-            buys: b,
+            supplies: names(s),
+            buys: names(b),
             turnover_rub,
         })
         .collect()

@@ -1,64 +1,45 @@
-//! The supply graph: participants and external sources as nodes, aggregated flows as edges.
+//! The supply graph: participants as nodes, and an edge from a supplier to a consumer where
+//! the supplier sells the consumer anything (the flows between participants, one edge per pair
+//! whatever the products). Imports and domestic suppliers outside the cluster start no path.
 //!
-//! Built once from a validated study and shared read-only across rayon tasks.
+//! Built once from a validated study and shared read-only across rayon tasks. A compressed
+//! sparse row graph: 10^7 flows give a few million distinct pairs, walked as contiguous slices.
 
-use crate::study::{Role, Source, Study};
-use petgraph::graph::{DiGraph, NodeIndex};
-use petgraph::visit::EdgeRef;
-use petgraph::Direction;
-use std::collections::BTreeMap;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Node {
-    Participant(usize),
-    Import(String),
-    Domestic,
-}
-
-/// An edge carries one aggregated flow: index into `Study::flows`.
-#[derive(Debug, Clone, Copy)]
-pub struct Edge {
-    pub flow: usize,
-}
+use crate::study::{Role, Study};
+use petgraph::csr::Csr;
+use petgraph::visit::IntoNodeIdentifiers;
+use rayon::prelude::*;
 
 pub struct SupplyGraph {
-    pub graph: DiGraph<Node, Edge>,
-    /// Node of participant i is `NodeIndex::new(i)`: participants are added first, in id order.
+    /// Node i is participant i (id order).
+    pub graph: Csr<(), (), petgraph::Directed, u32>,
     participants: usize,
 }
 
 impl SupplyGraph {
     pub fn build(study: &Study) -> Self {
-        let mut graph = DiGraph::with_capacity(study.participants.len() + 8, study.flows.len());
-        for i in 0..study.participants.len() {
-            graph.add_node(Node::Participant(i));
-        }
-        let mut external: BTreeMap<Source<&str>, NodeIndex> = BTreeMap::new();
+        let n = study.participants.len();
         let flows = &study.flows;
-        for (k, &consumer) in flows.consumers().iter().enumerate() {
-            let from = match flows.supplying_participant(k) {
-                Some(i) => NodeIndex::new(i),
-                None => {
-                    let s = flows.supplier(k);
-                    *external.entry(s).or_insert_with(|| {
-                        graph.add_node(match s {
-                            Source::Import(o) => Node::Import(o.to_string()),
-                            _ => Node::Domestic,
-                        })
-                    })
-                }
-            };
-            graph.add_edge(from, NodeIndex::new(consumer as usize), Edge { flow: k });
+        let mut pairs: Vec<(u32, u32)> = (0..flows.len())
+            .into_par_iter()
+            .filter_map(|k| {
+                let s = flows.supplying_participant(k)?;
+                Some((s as u32, flows.consumers()[k]))
+            })
+            .collect();
+        pairs.par_sort_unstable();
+        pairs.dedup();
+        // Sorted and distinct, as the constructor requires; it makes nodes up to the largest id
+        // on an edge, and the participants after it are added without edges.
+        let mut graph = Csr::from_sorted_edges(&pairs).unwrap_or_else(|_| Csr::new());
+        drop(pairs);
+        while graph.node_count() < n {
+            graph.add_node(());
         }
         SupplyGraph {
             graph,
-            participants: study.participants.len(),
+            participants: n,
         }
-    }
-
-    pub fn participant_node(&self, i: usize) -> NodeIndex {
-        debug_assert!(i < self.participants);
-        NodeIndex::new(i)
     }
 
     /// Participants reachable from `starts` (the starts included) along flows between
@@ -73,15 +54,11 @@ impl SupplyGraph {
             }
         }
         while let Some(i) = stack.pop() {
-            for e in self
-                .graph
-                .edges_directed(NodeIndex::new(i), Direction::Outgoing)
-            {
-                if let Node::Participant(j) = self.graph[e.target()] {
-                    if !seen[j] {
-                        seen[j] = true;
-                        stack.push(j);
-                    }
+            for &j in self.graph.neighbors_slice(i as u32) {
+                let j = j as usize;
+                if !seen[j] {
+                    seen[j] = true;
+                    stack.push(j);
                 }
             }
         }
@@ -114,14 +91,13 @@ impl SupplyGraph {
             .map(|&i| study.participants[i].output_rub.unwrap_or(purchases[i]))
             .collect();
         let words = finals.len().div_ceil(64);
-        // Components of the participants-only graph; tarjan_scc lists sinks first.
-        let only_participants =
-            petgraph::visit::NodeFiltered::from_fn(&self.graph, |n| n.index() < self.participants);
-        let sccs = petgraph::algo::tarjan_scc(&only_participants);
+        // Components; tarjan_scc lists sinks first.
+        debug_assert_eq!(self.graph.node_identifiers().count(), self.participants);
+        let sccs = petgraph::algo::tarjan_scc(&self.graph);
         let mut component = vec![0u32; self.participants];
         for (k, c) in sccs.iter().enumerate() {
-            for n in c {
-                component[n.index()] = k as u32;
+            for &n in c {
+                component[n as usize] = k as u32;
             }
         }
         // A bitset per component, unless that would take more than 512 MiB (a graph with
@@ -144,16 +120,13 @@ impl SupplyGraph {
         for (k, c) in sccs.iter().enumerate() {
             let (done, rest) = bits.split_at_mut(k * words);
             let own = &mut rest[..words];
-            for n in c {
-                if rank[n.index()] != usize::MAX {
-                    own[rank[n.index()] / 64] |= 1 << (rank[n.index()] % 64);
+            for &n in c {
+                let r = rank[n as usize];
+                if r != usize::MAX {
+                    own[r / 64] |= 1 << (r % 64);
                 }
-                for e in self.graph.edges_directed(*n, Direction::Outgoing) {
-                    let t = e.target().index();
-                    if t >= self.participants {
-                        continue;
-                    }
-                    let tc = component[t] as usize;
+                for &t in self.graph.neighbors_slice(n) {
+                    let tc = component[t as usize] as usize;
                     if tc != k && last_or[tc] != k as u32 {
                         last_or[tc] = k as u32;
                         for (o, x) in own.iter_mut().zip(&done[tc * words..(tc + 1) * words]) {

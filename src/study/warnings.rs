@@ -2,8 +2,7 @@
 //! flows against the stage order, products and producers with no flows, and prices far
 //! from what other consumers pay for the same product.
 
-use super::{Role, Source, Study};
-use std::collections::BTreeMap;
+use super::{Role, Study};
 
 /// A price this many times above (or below 1/this of) the other consumers' median is flagged.
 const PRICE_RATIO: f64 = 2.0;
@@ -112,13 +111,15 @@ pub fn warnings(study: &Study) -> Vec<String> {
     repeated.finish("rows that repeat another row");
 
     let mut order = Kind::new(&mut out);
-    // A consumer that buys a product of a later stage from several suppliers is one warning.
-    let mut buys_said = std::collections::HashSet::new();
-    for f in study.flows.iter() {
-        let consumer = &p[f.consumer];
-        let product = &products[f.product];
+    let flows = &study.flows;
+    let (consumers, products_of) = (flows.consumers(), flows.products());
+    let mut said: Option<(u32, u32)> = None;
+    for k in 0..flows.len() {
+        let (c, prod) = (consumers[k] as usize, products_of[k] as usize);
+        let consumer = &p[c];
+        let product = &products[prod];
         let Some(cs) = consumer.stage else { continue };
-        if let Source::Participant(s) = f.supplier {
+        if let Some(s) = flows.supplying_participant(k) {
             if let Some(ss) = p[s].stage {
                 if ss > cs {
                     order.push(|| format!(
@@ -129,7 +130,11 @@ pub fn warnings(study: &Study) -> Vec<String> {
                 }
             }
         }
-        if product.stage > cs && buys_said.insert((f.consumer, f.product)) {
+        // A consumer that buys a product of a later stage from several suppliers is one
+        // warning: its flows of the product are side by side.
+        let pair = (consumers[k], products_of[k]);
+        if product.stage > cs && said != Some(pair) {
+            said = Some(pair);
             order.push(|| {
                 format!(
                     "flows.csv: {} (stage {cs}) buys {} of stage {}: the flow runs against the stage order",
@@ -142,10 +147,10 @@ pub fn warnings(study: &Study) -> Vec<String> {
 
     let mut product_used = vec![false; products.len()];
     let mut participant_used = vec![false; p.len()];
-    for f in study.flows.iter() {
-        product_used[f.product] = true;
-        participant_used[f.consumer] = true;
-        if let Source::Participant(s) = f.supplier {
+    for k in 0..flows.len() {
+        product_used[products_of[k] as usize] = true;
+        participant_used[consumers[k] as usize] = true;
+        if let Some(s) = flows.supplying_participant(k) {
             participant_used[s] = true;
         }
     }
@@ -176,17 +181,25 @@ pub fn warnings(study: &Study) -> Vec<String> {
     }
     idle.finish("participants without flows");
 
-    // Price per consumer and product, against the median of the other consumers.
-    let mut prices: BTreeMap<usize, Vec<(usize, f64, f64)>> = BTreeMap::new();
-    for f in study.flows.iter() {
-        let v = prices.entry(f.product).or_default();
-        match v.last_mut() {
-            Some(last) if last.0 == f.consumer => {
-                last.1 += f.quantity;
-                last.2 += f.value_rub;
+    // Price per consumer and product, against the median of the other consumers. Flows are
+    // sorted by product, then consumer: each product's consumers are side by side.
+    let (quantities, values) = (flows.quantities(), flows.values_rub());
+    /// A consumer's summed quantity and value of one product.
+    type Bought = (usize, f64, f64);
+    let mut prices: Vec<(usize, Vec<Bought>)> = Vec::new();
+    for (prod, range) in flows.product_ranges() {
+        let mut v: Vec<Bought> = Vec::new();
+        for k in range {
+            let c = consumers[k] as usize;
+            match v.last_mut() {
+                Some(last) if last.0 == c => {
+                    last.1 += quantities[k];
+                    last.2 += values[k];
+                }
+                _ => v.push((c, quantities[k], values[k])),
             }
-            _ => v.push((f.consumer, f.quantity, f.value_rub)),
         }
+        prices.push((prod, v));
     }
     let mut odd = Kind::new(&mut out);
     for (prod, consumers) in prices {
@@ -215,8 +228,8 @@ pub fn warnings(study: &Study) -> Vec<String> {
     // A plan for a participant with x_j = 0 (no output_rub and no purchases) changes nothing.
     if !study.plans.is_empty() {
         let mut bought = vec![0.0; p.len()];
-        for f in study.flows.iter() {
-            bought[f.consumer] += f.value_rub;
+        for (&c, &v) in consumers.iter().zip(values) {
+            bought[c as usize] += v;
         }
         let mut idle_plans = Kind::new(&mut out);
         for plan in &study.plans {
