@@ -33,6 +33,8 @@ def main(study, out):
         os.path.join(study, "flows.csv"), dtype={"supplier_name": str}
     )
     if "year" in flows.columns:
+        # A hive partition column arrives as a categorical of the folder names' texts.
+        flows["year"] = flows["year"].astype("int64")
         year = cfg.get("year", flows["year"].max())
         flows = flows[flows["year"] == year]
 

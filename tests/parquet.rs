@@ -503,3 +503,54 @@ fn a_dataset_beside_flows_csv_or_partitioned_otherwise_is_an_error() {
         "{stderr}"
     );
 }
+
+/// Copies every cell of row `from` onto row `to`.
+fn repeat_row(cols: &mut [(&str, Col)], from: usize, to: usize) {
+    for (_, c) in cols.iter_mut() {
+        match c {
+            Col::Text(v) => v[to] = v[from].clone(),
+            Col::Double(v) => v[to] = v[from],
+            Col::Int32(v) => v[to] = v[from],
+            Col::Int64(v) => v[to] = v[from],
+        }
+    }
+}
+
+#[test]
+fn warnings_name_the_parquet_file_and_row_they_are_about() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut cols = sample_flows();
+    let years = match &cols[6].1 {
+        Col::Int32(v) => v.clone(),
+        _ => unreachable!(),
+    };
+    let latest = years.iter().flatten().max().copied().unwrap();
+    let rows: Vec<usize> = (0..years.len())
+        .filter(|&i| years[i] == Some(latest))
+        .collect();
+    // The study year's fourth row repeats its third.
+    repeat_row(&mut cols, rows[2], rows[3]);
+
+    let dataset = dataset_study(&tmp.path().join("a"), &cols, 2);
+    // `check` lists warnings on stdout.
+    let out = bin().arg("check").arg(&dataset).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let file = format!("flows/year={latest}/part-0.parquet");
+    let want = format!(
+        "{file}:5: the row has the same supplier, consumer, product, quantity and value as {file}:4"
+    );
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.contains(&want), "{want} not in {stdout}");
+    assert!(!stdout.contains("flows.csv"), "{stdout}");
+
+    let single = parquet_study(&tmp.path().join("b"), &cols);
+    let out = bin().arg("check").arg(&single).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = rows[3] + 2;
+    let want = format!(
+        "flows.parquet:{line}: the row has the same supplier, consumer, product, quantity and value as line {}",
+        line - 1
+    );
+    assert!(stdout.contains(&want), "{want} not in {stdout}");
+    assert!(!stdout.contains("flows.csv"), "{stdout}");
+}

@@ -406,7 +406,7 @@ fn divergence_problem(study: &Study, cols: &Csr) -> Problem {
     names.dedup();
     if names.is_empty() {
         return Problem::file(
-            "flows.csv",
+            &study.flows_file,
             "import content cannot be computed: the Leontief system has no finite solution; \
              expected flows and output_rub of a realistic size",
         );
@@ -423,7 +423,7 @@ fn divergence_problem(study: &Study, cols: &Csr) -> Problem {
         names.join(", ")
     };
     Problem::file(
-        "flows.csv",
+        &study.flows_file,
         format!(
             "import content cannot be computed: the purchases among the participants {listed} are as large as \
              their output, so (I - A) is singular or the Leontief series does not converge; \

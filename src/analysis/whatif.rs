@@ -239,6 +239,8 @@ pub fn localize(study: &Study, l: &Localize) -> Result<(Study, Moved), Error> {
         years_present: study.years_present.clone(),
         renamed_origins: study.renamed_origins.clone(),
         duplicate_flow_rows: study.duplicate_flow_rows.clone(),
+        flows_file: study.flows_file.clone(),
+        flows_places: study.flows_places.clone(),
     };
     Ok((
         scenario,

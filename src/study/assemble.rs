@@ -20,6 +20,11 @@ pub(super) struct Inputs {
     pub settings: &'static str,
     /// Flows read and aggregated by the fast path (then the flows table is `None`).
     pub fast_flows: Option<super::fast::FastFlows>,
+    /// How warnings name the flows: `flows.csv`, `flows.parquet`, `flows/` or the sheet.
+    pub flows_file: String,
+    /// What file names start with in problems (the study folder), to name a dataset's files
+    /// in warnings relative to it.
+    pub study_prefix: String,
 }
 
 /// Validates every cell and cross-reference of the tables read, selects the year and
@@ -31,6 +36,8 @@ pub(super) fn assemble(inputs: Inputs, mut problems: Vec<Problem>) -> Result<Stu
         dialects,
         settings,
         fast_flows,
+        flows_file,
+        study_prefix,
     } = inputs;
     let (participants, participant_ids) = participants_t
         .as_ref()
@@ -114,6 +121,19 @@ pub(super) fn assemble(inputs: Inputs, mut problems: Vec<Problem>) -> Result<Stu
         .map(|t| plans(t, &refs, year_known.then_some(selected_year), &mut problems))
         .unwrap_or_default();
 
+    // A dataset's rows are numbered across its files: warnings name each row's own file.
+    let flows_places: Vec<(u64, String)> = flows_t
+        .as_ref()
+        .map(|t| {
+            t.places()
+                .iter()
+                .map(|(first, f)| {
+                    let name = f.strip_prefix(study_prefix.as_str()).unwrap_or(f);
+                    (*first, name.to_string())
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let problems = merge_repeated_references(problems);
     match config {
         Some(config) if problems.is_empty() => Ok(Study {
@@ -131,6 +151,8 @@ pub(super) fn assemble(inputs: Inputs, mut problems: Vec<Problem>) -> Result<Stu
             years_present,
             renamed_origins,
             duplicate_flow_rows,
+            flows_file,
+            flows_places,
         }),
         _ => Err(Error::Data(problems)),
     }

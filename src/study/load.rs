@@ -219,6 +219,14 @@ fn load_folder(dir: &Path, opts: DialectOptions, used_fast: Option<&mut bool>) -
             dialects,
             settings: SETTINGS_FILE,
             fast_flows,
+            flows_file: if dir.join(super::dataset::FOLDER).is_dir() {
+                format!("{}/", super::dataset::FOLDER)
+            } else if dir.join(FLOWS_PARQUET).is_file() {
+                FLOWS_PARQUET.to_string()
+            } else {
+                "flows.csv".to_string()
+            },
+            study_prefix: format!("{}", dir.join("").display()),
         },
         problems,
     )

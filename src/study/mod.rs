@@ -251,6 +251,10 @@ pub struct Study {
     pub renamed_origins: Vec<RenamedOrigin>,
     /// Flow rows of the selected year that repeat an earlier row exactly: (line, first line).
     pub duplicate_flow_rows: Vec<(u64, u64)>,
+    /// How warnings name the flows: `flows.csv`, `flows.parquet`, `flows/` or the sheet.
+    pub flows_file: String,
+    /// For a dataset: each file's first line in the flows' row numbering and its name.
+    pub flows_places: Vec<(u64, String)>,
 }
 
 /// An import origin written otherwise than as its ISO code, and the code it was read as.
@@ -274,6 +278,19 @@ impl Study {
         self.products
             .binary_search_by(|p| p.id.as_str().cmp(id))
             .ok()
+    }
+
+    /// Where a flow row is, as warnings cite it: `flows.csv:12`, a dataset's own file and
+    /// row, or the flows sheet's row.
+    pub fn flow_line(&self, line: u64) -> String {
+        let k = self
+            .flows_places
+            .partition_point(|(first, _)| *first <= line);
+        match k.checked_sub(1).and_then(|k| self.flows_places.get(k)) {
+            Some((first, file)) => format!("{file}:{}", line - first + 1),
+            None if self.dialects.is_empty() => format!("{}, row {line}", self.flows_file),
+            None => format!("{}:{line}", self.flows_file),
+        }
     }
 
     /// The name a source is shown by in tables: participant id, `import:XX` or `domestic`.

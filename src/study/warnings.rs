@@ -53,7 +53,7 @@ pub fn notes(study: &Study) -> Vec<String> {
     let (flows, settings) = if study.dialects.is_empty() {
         ("the flows sheet", "the study sheet")
     } else {
-        ("flows.csv", "study.toml")
+        (study.flows_file.as_str(), "study.toml")
     };
     // No flows and no years: flows.csv has a header and nothing under it.
     if study.flows.is_empty() && study.years_present.is_empty() {
@@ -91,9 +91,12 @@ pub fn warnings(study: &Study) -> Vec<String> {
         let name = super::countries::by_code(&r.code).map_or("", |c| c.name_en);
         renamed.push(|| {
             format!(
-                "flows.csv:{}: import:{} is read as import:{} ({name}), its ISO 3166 code{others}; \
+                "{}: import:{} is read as import:{} ({name}), its ISO 3166 code{others}; \
                  write import:{} to make this warning go away",
-                r.line, r.written, r.code, r.code
+                study.flow_line(r.line),
+                r.written,
+                r.code,
+                r.code
             )
         });
     }
@@ -103,14 +106,22 @@ pub fn warnings(study: &Study) -> Vec<String> {
     for (line, first) in &study.duplicate_flow_rows {
         repeated.push(|| {
             format!(
-                "flows.csv:{line}: the row has the same supplier, consumer, product, quantity and value \
-                 as line {first}, and both are added up; delete one of them if it was entered twice"
+                "{}: the row has the same supplier, consumer, product, quantity and value \
+                 as {}, and both are added up; delete one of them if it was entered twice",
+                study.flow_line(*line),
+                // One file: its line; a dataset: the file and row, which may be another file.
+                if study.flows_places.is_empty() {
+                    format!("line {first}")
+                } else {
+                    study.flow_line(*first)
+                }
             )
         });
     }
     repeated.finish("rows that repeat another row");
 
     let mut order = Kind::new(&mut out);
+    let flows_file = &study.flows_file;
     let flows = &study.flows;
     let (consumers, products_of) = (flows.consumers(), flows.products());
     let mut said: Option<(u32, u32)> = None;
@@ -123,7 +134,7 @@ pub fn warnings(study: &Study) -> Vec<String> {
             if let Some(ss) = p[s].stage {
                 if ss > cs {
                     order.push(|| format!(
-                        "flows.csv: {} (stage {ss}) supplies {} to {} (stage {cs}): the flow runs against the stage order",
+                        "{flows_file}: {} (stage {ss}) supplies {} to {} (stage {cs}): the flow runs against the stage order",
                         p[s].id, product.id, consumer.id
                     ));
                     continue;
@@ -137,7 +148,7 @@ pub fn warnings(study: &Study) -> Vec<String> {
             said = Some(pair);
             order.push(|| {
                 format!(
-                    "flows.csv: {} (stage {cs}) buys {} of stage {}: the flow runs against the stage order",
+                    "{flows_file}: {} (stage {cs}) buys {} of stage {}: the flow runs against the stage order",
                     consumer.id, product.id, product.stage
                 )
             });
@@ -217,7 +228,7 @@ pub fn warnings(study: &Study) -> Vec<String> {
             let median = median_without(&sorted, price);
             if median > 0.0 && (price > median * PRICE_RATIO || price * PRICE_RATIO < median) {
                 odd.push(|| format!(
-                    "flows.csv: {} pays {:.2} rub per {} of {}, while the other consumers' median is {:.2}",
+                    "{flows_file}: {} pays {:.2} rub per {} of {}, while the other consumers' median is {:.2}",
                     p[c].id, price, products[prod].unit, products[prod].id, median
                 ));
             }

@@ -245,6 +245,11 @@ impl Table {
         self
     }
 
+    /// Each file's first line in the rows' numbering and its name (empty for one file).
+    pub fn places(&self) -> &[(u64, String)] {
+        &self.places
+    }
+
     /// The file and line of a row's line number.
     pub fn place(&self, line: u64) -> (&str, u64) {
         let k = self.places.partition_point(|(first, _)| *first <= line);

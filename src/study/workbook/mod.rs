@@ -103,6 +103,8 @@ fn load_unguarded(path: &Path) -> Result<Study> {
         dialects: Vec::new(),
         settings: "the study sheet",
         fast_flows: None,
+        flows_file: "the flows sheet".to_string(),
+        study_prefix: String::new(),
     };
     assemble(inputs, problems).map_err(|e| match e {
         Error::Data(problems) => Error::Data(marks.apply(problems)),
