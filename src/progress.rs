@@ -66,6 +66,15 @@ impl Phases {
         }
         self.last = Instant::now();
     }
+
+    /// Two interleaved phases (each file read, then checked) reported as their summed times.
+    pub fn split(&mut self, first: &str, first_s: f64, second: &str, second_s: f64) {
+        if self.on {
+            eprintln!("timing: {first:<10} {first_s:>8.3} s");
+            eprintln!("timing: {second:<10} {second_s:>8.3} s");
+        }
+        self.last = Instant::now();
+    }
 }
 
 impl Default for Phases {

@@ -520,16 +520,23 @@ fn read_parquet_unguarded(parts: &[Part], ids: &Ids, study_year: Option<i64>) ->
     let supplier_names = Interner::default();
     let mut has_year: Option<bool> = None;
     let mut parsed: Vec<Chunk> = Vec::new();
+    let mut phases = crate::progress::Phases::new();
+    let (mut reading, mut checking) = (0.0, 0.0);
     for part in parts {
+        let started = std::time::Instant::now();
         let file = std::fs::File::open(part.path).ok()?;
         let df = ParquetReader::new(file).finish().ok()?;
+        reading += started.elapsed().as_secs_f64();
+        let started = std::time::Instant::now();
         let (chunks, part_has_year) =
             frame_chunks(&df, part.year, ids, study_year, (&origins, &supplier_names))?;
         if *has_year.get_or_insert(part_has_year) != part_has_year {
             return None;
         }
         parsed.extend(chunks);
+        checking += started.elapsed().as_secs_f64();
     }
+    phases.split("  parquet read", reading, "  check", checking);
     let detected = Detected {
         encoding: Encoding::Utf8,
         bom: false,

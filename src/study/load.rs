@@ -86,7 +86,12 @@ fn load_folder(dir: &Path, opts: DialectOptions, used_fast: Option<&mut bool>) -
     let mut dialects = Vec::new();
     let mut fast_flows = None;
     let mut read: Vec<Option<Table>> = Vec::with_capacity(TABLES.len());
+    // Sub-phases of `load` (NICHEGRAPH_TIMINGS=1); the flows' own are timed where they are read.
+    let mut phases = crate::progress::Phases::new();
     for def in &TABLES {
+        if def.name == "flows" {
+            phases.done("  settings, participants, products");
+        }
         let mut one = || {
             if def.name == "flows" && dir.join(super::dataset::FOLDER).is_dir() {
                 let others: Vec<&str> = ["flows.csv", FLOWS_PARQUET]
@@ -204,15 +209,18 @@ fn load_folder(dir: &Path, opts: DialectOptions, used_fast: Option<&mut bool>) -
         };
         let table = one();
         read.push(table);
+        if def.name == "flows" {
+            phases = crate::progress::Phases::new();
+        }
     }
+    phases.done("  specs, plans");
     let mut it = read.into_iter();
     let mut next = || it.next().flatten();
     let tables = [next(), next(), next(), next(), next()];
-    crate::progress::Phases::new().done("  read");
     if let Some(u) = used_fast {
         *u = fast_flows.is_some();
     }
-    assemble(
+    let study = assemble(
         Inputs {
             config,
             tables,
@@ -229,7 +237,9 @@ fn load_folder(dir: &Path, opts: DialectOptions, used_fast: Option<&mut bool>) -
             study_prefix: format!("{}", dir.join("").display()),
         },
         problems,
-    )
+    );
+    phases.done("  validate, aggregate");
+    study
 }
 
 /// A study's participants and products alone, with the line each is defined on, for commands
