@@ -10,6 +10,7 @@
 """
 import csv
 import glob
+import json
 import os
 import platform
 import subprocess
@@ -198,9 +199,26 @@ def write(results, work, largest, out, command, pandas_max, pandas_timeout, runs
         f.write("\n".join(lines) + "\n")
 
 
+def ingest_compare(a, b):
+    """Whether two ingest.json files agree: counts exactly, rubles to 1e-9 relative (above
+    2^53 rubles the order of addition shows in the last digits)."""
+    ja, jb = (json.load(open(os.path.join(d, "ingest.json"))) for d in (a, b))
+    if ja.keys() != jb.keys() or any(ja[k]["count"] != jb[k]["count"] for k in ja):
+        return "counts DIFFER"
+    worst = max(
+        abs(ja[k]["value_rub"] - jb[k]["value_rub"]) / max(abs(ja[k]["value_rub"]), 1.0)
+        for k in ja
+    )
+    if worst > 1e-9:
+        return f"sums DIFFER (relative {worst:.1e})"
+    return "yes" if worst == 0 else f"counts yes; sums to {worst:.0e} relative"
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "compare":
         print(compare(*sys.argv[2:5]))
+    elif sys.argv[1] == "ingest-compare":
+        print(ingest_compare(*sys.argv[2:4]))
     elif sys.argv[1] == "write":
         write(*sys.argv[2:10])
     else:
