@@ -25,8 +25,9 @@ fn report_error(e: &Error) {
                 eprintln!("error: {p}");
             }
             eprintln!(
-                "error: {} in the study; nothing was written",
-                n(problems.len(), "problem", "problems")
+                "error: {} in {}; nothing was written",
+                n(problems.len(), "problem", "problems"),
+                where_(problems)
             );
         }
         Error::Batch(_) => {}
@@ -265,5 +266,13 @@ fn run(cli: Cli) -> Result<(), Error> {
             );
             Ok(())
         }
+    }
+}
+
+/// Where the problems of a refused run are: their one file, or else the study.
+fn where_(problems: &[nichegraph::error::Problem]) -> String {
+    match problems.first() {
+        Some(first) if problems.iter().all(|p| p.file == first.file) => first.file.clone(),
+        _ => "the study".to_string(),
     }
 }

@@ -131,7 +131,7 @@ fn fixture_as_computed_by_hand() {
         .find("123456789012  1 line worth 3 thousand RUB")
         .expect(&err);
     let b2 = err
-        .find("9999999999  2 lines worth 1.25 thousand RUB")
+        .find("\n  9999999999    2 lines worth 1.25 thousand RUB")
         .expect(&err);
     assert!(b1 < b2, "{err}");
     let c1 = err.find("99.99  2 lines worth 705 RUB").expect(&err);
@@ -348,6 +348,13 @@ fn malformed_inn() {
     has(
         &err,
         "transactions.csv:7:4: buyer_inn \"16550000031\": not an INN; expected 10 or 12 digits",
+    );
+    // The last line says where the problems are: the lines, not the study.
+    let last = err.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("error: 1 problem in ")
+            && last.ends_with("transactions.csv; nothing was written"),
+        "{err}"
     );
     let err = bad(|t| t.replace("7707083893,", "77070838x3,"));
     has(

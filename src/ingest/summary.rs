@@ -31,8 +31,14 @@ fn list(out: &mut String, title: &str, items: &[Unmatched], distinct: usize, lan
         return;
     }
     let _ = writeln!(out, "{title}");
+    // INNs of 10 and 12 digits, codes of any length: the amounts in one column.
+    let width = items
+        .iter()
+        .map(|u| u.key.chars().count())
+        .max()
+        .unwrap_or(0);
     for u in items {
-        let _ = writeln!(out, "  {}  {}", u.key, amount(&u.sums, lang));
+        let _ = writeln!(out, "  {:<width$}  {}", u.key, amount(&u.sums, lang));
     }
     if distinct > items.len() {
         let rest = distinct - items.len();
