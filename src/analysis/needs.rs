@@ -110,6 +110,7 @@ pub fn analyze(study: &Study, graph: &SupplyGraph) -> Result<Analysis, crate::er
     // Stable sort: ties stay in id order.
     import_carriers.sort_by(|a, b| b.passed_on_rub.total_cmp(&a.passed_on_rub));
 
+    phases.done("  niches");
     let chain = chain(study);
     phases.done("  chain");
     let c = &study.config;

@@ -737,15 +737,20 @@ impl Chunk {
         let supplier = if s == b"domestic" {
             DOMESTIC
         } else if let Some(origin) = s.strip_prefix(b"import:") {
-            let origin = std::str::from_utf8(origin).ok()?;
-            // Only an origin kept as written: another spelling (`no`, `Norway`) is one
-            // origin with its code, and a warning names its line.
-            if !origin_cache.contains_key(origin.as_bytes())
-                && read_origin(origin)? != (origin.to_string(), false)
-            {
-                return None;
-            }
-            IMPORT + origins.id(origin_cache, origin.as_bytes(), origin)
+            // One lookup for an origin seen before; a new one is checked first.
+            IMPORT
+                + match origin_cache.get(origin) {
+                    Some(&id) => id,
+                    None => {
+                        let origin = std::str::from_utf8(origin).ok()?;
+                        // Only an origin kept as written: another spelling (`no`, `Norway`) is
+                        // one origin with its code, and a warning names its line.
+                        if read_origin(origin)? != (origin.to_string(), false) {
+                            return None;
+                        }
+                        origins.id(origin_cache, origin.as_bytes(), origin)
+                    }
+                }
         } else {
             let i = ids.participants.get(s)?;
             if i == consumer {
