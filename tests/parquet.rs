@@ -455,18 +455,9 @@ fn a_partitioned_dataset_gives_the_same_results_as_flows_csv() {
 fn a_bad_value_in_a_dataset_names_its_file_and_row() {
     let tmp = tempfile::tempdir().unwrap();
     let mut cols = sample_flows();
-    let years = match &cols[6].1 {
-        Col::Int32(v) => v.clone(),
-        _ => unreachable!(),
-    };
     // The third row of the study year's file, whatever its place in flows.csv.
-    let (latest, at) = {
-        let latest = years.iter().flatten().max().copied().unwrap();
-        let rows: Vec<usize> = (0..years.len())
-            .filter(|&i| years[i] == Some(latest))
-            .collect();
-        (latest, rows[2])
-    };
+    let (latest, rows) = latest_year_rows(&cols);
+    let at = rows[2];
     set(&mut cols, "quantity", at, Col::Double(vec![Some(-5.0)]));
     let study = dataset_study(tmp.path(), &cols, 2);
     let stderr = check_fails(&study);
@@ -505,6 +496,19 @@ fn a_dataset_beside_flows_csv_or_partitioned_otherwise_is_an_error() {
     );
 }
 
+/// The latest year of the columns' rows, and the positions of its rows.
+fn latest_year_rows(cols: &[(&str, Col)]) -> (i32, Vec<usize>) {
+    let years = match &cols[6].1 {
+        Col::Int32(v) => v,
+        _ => unreachable!("year is column 6"),
+    };
+    let latest = years.iter().flatten().max().copied().unwrap();
+    let rows = (0..years.len())
+        .filter(|&i| years[i] == Some(latest))
+        .collect();
+    (latest, rows)
+}
+
 /// Copies every cell of row `from` onto row `to`.
 fn repeat_row(cols: &mut [(&str, Col)], from: usize, to: usize) {
     for (_, c) in cols.iter_mut() {
@@ -521,14 +525,7 @@ fn repeat_row(cols: &mut [(&str, Col)], from: usize, to: usize) {
 fn warnings_name_the_parquet_file_and_row_they_are_about() {
     let tmp = tempfile::tempdir().unwrap();
     let mut cols = sample_flows();
-    let years = match &cols[6].1 {
-        Col::Int32(v) => v.clone(),
-        _ => unreachable!(),
-    };
-    let latest = years.iter().flatten().max().copied().unwrap();
-    let rows: Vec<usize> = (0..years.len())
-        .filter(|&i| years[i] == Some(latest))
-        .collect();
+    let (latest, rows) = latest_year_rows(&cols);
     // The study year's fourth row repeats its third.
     repeat_row(&mut cols, rows[2], rows[3]);
 

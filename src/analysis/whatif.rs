@@ -311,8 +311,7 @@ fn add_inputs(
     {
         let from = match f.supplier {
             Source::Participant(s) => Source::Participant(remap(s)),
-            Source::Import(o) => Source::Import(o.to_string()),
-            Source::Domestic => Source::Domestic,
+            other => other.owned(),
         };
         if from == Source::Participant(supplier) {
             continue;

@@ -7,7 +7,6 @@
 
 use crate::study::{Role, Study};
 use petgraph::csr::Csr;
-use petgraph::visit::IntoNodeIdentifiers;
 use rayon::prelude::*;
 
 pub struct SupplyGraph {
@@ -29,9 +28,10 @@ impl SupplyGraph {
             .collect();
         pairs.par_sort_unstable();
         pairs.dedup();
-        // Sorted and distinct, as the constructor requires; it makes nodes up to the largest id
-        // on an edge, and the participants after it are added without edges.
-        let mut graph = Csr::from_sorted_edges(&pairs).unwrap_or_else(|_| Csr::new());
+        // Sorted and distinct, as the constructor requires (so it cannot fail: a failure is a
+        // bug, not bad data). It makes nodes up to the largest id on an edge; the participants
+        // after it are added without edges.
+        let mut graph = Csr::from_sorted_edges(&pairs).expect("sorted, distinct pairs");
         drop(pairs);
         while graph.node_count() < n {
             graph.add_node(());
@@ -92,7 +92,6 @@ impl SupplyGraph {
             .collect();
         let words = finals.len().div_ceil(64);
         // Components; tarjan_scc lists sinks first.
-        debug_assert_eq!(self.graph.node_identifiers().count(), self.participants);
         let sccs = petgraph::algo::tarjan_scc(&self.graph);
         let mut component = vec![0u32; self.participants];
         for (k, c) in sccs.iter().enumerate() {

@@ -3,6 +3,7 @@
 use super::lines::{Interner, Key, Partial, Sums, Supplier, Tally};
 use super::lookup::Lookup;
 use crate::error::Problem;
+use crate::study::text_ranks;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 
@@ -37,17 +38,6 @@ impl Rows<'_> {
     pub fn product(&self, k: &Key) -> &str {
         &self.lookup.product_ids[k.product as usize]
     }
-}
-
-/// Ranks of texts in byte order: `rank[id]` for the texts by id.
-fn ranks<S: AsRef<str>>(texts: &[S]) -> Vec<u32> {
-    let mut order: Vec<u32> = (0..texts.len() as u32).collect();
-    order.sort_unstable_by(|a, b| texts[*a as usize].as_ref().cmp(texts[*b as usize].as_ref()));
-    let mut rank = vec![0u32; texts.len()];
-    for (r, &i) in order.iter().enumerate() {
-        rank[i as usize] = r as u32;
-    }
-    rank
 }
 
 /// An unmatched buyer INN or product code with its lines' sums.
@@ -124,14 +114,14 @@ impl Total {
         let mut suppliers: Vec<&str> = lookup.participant_ids.iter().map(String::as_str).collect();
         suppliers.extend(imports.iter().map(String::as_str));
         suppliers.push("domestic");
-        let supplier_rank = ranks(&suppliers);
+        let supplier_rank = text_ranks(&suppliers);
         let (np, ni) = (lookup.participant_ids.len(), imports.len());
         let rank = |s: Supplier| match s {
             Supplier::Participant(i) => supplier_rank[i as usize],
             Supplier::Import(o) => supplier_rank[np + o as usize],
             Supplier::Domestic => supplier_rank[np + ni],
         };
-        let name_rank = ranks(&self.names.texts);
+        let name_rank = text_ranks(&self.names.texts);
         let mut rows: Vec<(Key, Sums)> = std::mem::take(&mut self.flows).into_iter().collect();
         // Participant and product ids are sorted, so their indices are in byte order already.
         rows.par_sort_unstable_by_key(|(k, _)| {

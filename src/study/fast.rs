@@ -15,7 +15,7 @@
 use super::aggregate::{history, HistRow};
 use super::countries::read_origin;
 use super::dialect::{self, Detected, DialectOptions, Encoding};
-use super::flows::{Columns, DOMESTIC_CODE as DOMESTIC, IMPORT_CODE as IMPORT};
+use super::flows::{in_text_order, DOMESTIC, IMPORT};
 use super::table::{parse_f64, MAX_MAGNITUDE, MIN_MAGNITUDE};
 use super::Flows;
 use rayon::prelude::*;
@@ -314,13 +314,7 @@ fn finish(
     phases.done("  history");
 
     // Imports sort by origin text, so renumber origins by rank.
-    let origin_texts = origins.into_texts();
-    let mut order: Vec<u32> = (0..origin_texts.len() as u32).collect();
-    order.sort_by(|a, b| origin_texts[*a as usize].cmp(&origin_texts[*b as usize]));
-    let mut rank = vec![0u32; order.len()];
-    for (r, &o) in order.iter().enumerate() {
-        rank[o as usize] = r as u32;
-    }
+    let (origins, rank) = in_text_order(origins.into_texts());
     rows.par_iter_mut().for_each(|r| {
         if r.supplier >= IMPORT && r.supplier != DOMESTIC {
             r.supplier = IMPORT + rank[(r.supplier - IMPORT) as usize];
@@ -346,12 +340,7 @@ fn finish(
         return None;
     }
     phases.done("  sort");
-    let mut origin_texts = origin_texts;
-    let sorted_origins: Vec<String> = order
-        .iter()
-        .map(|&o| std::mem::take(&mut origin_texts[o as usize]))
-        .collect();
-    let flows = group(&rows, sorted_origins, supplier_names.into_texts());
+    let flows = group(&rows, origins, supplier_names.into_texts());
     phases.done("  group");
     Some(FastFlows {
         flows,
@@ -579,51 +568,37 @@ fn group(rows: &[Row], origins: Vec<String>, names: Vec<String>) -> Flows {
         .unzip();
     let column =
         |f: fn(&Row) -> u32| -> Vec<u32> { starts.par_iter().map(|&s| f(&rows[s])).collect() };
-    let mut c = Columns {
+    let mut t = Flows {
         supplier: column(|r| r.supplier),
         consumer: column(|r| r.consumer),
         product: column(|r| r.product),
         quantity,
         value_rub,
         origins,
-        ..Columns::default()
+        ..Flows::default()
     };
     if !names.is_empty() {
         // Names by text rank, so that a flow's sorted ids list its names in text order.
-        let mut order: Vec<u32> = (0..names.len() as u32).collect();
-        order.par_sort_unstable_by(|a, b| names[*a as usize].cmp(&names[*b as usize]));
-        let mut rank = vec![0u32; names.len()];
-        for (r, &n) in order.iter().enumerate() {
-            rank[n as usize] = r as u32;
-        }
-        let mut names = names;
-        c.names = order
-            .iter()
-            .map(|&n| std::mem::take(&mut names[n as usize]))
-            .collect();
-        c.name_start.reserve(starts.len() + 1);
-        c.name_start.push(0);
+        let (names, rank) = in_text_order(names);
+        t.names = names;
+        t.name_start.reserve(starts.len() + 1);
+        t.name_start.push(0);
+        let mut group_names: Vec<u32> = Vec::new();
         for (k, &s) in starts.iter().enumerate() {
-            let from = c.name_ids.len();
-            c.name_ids.extend(
+            group_names.clear();
+            group_names.extend(
                 rows[s..end(k)]
                     .iter()
                     .filter(|r| r.name != NO_NAME)
                     .map(|r| rank[r.name as usize]),
             );
-            c.name_ids[from..].sort_unstable();
-            let mut kept = from;
-            for i in from..c.name_ids.len() {
-                if kept == from || c.name_ids[i] != c.name_ids[kept - 1] {
-                    c.name_ids[kept] = c.name_ids[i];
-                    kept += 1;
-                }
-            }
-            c.name_ids.truncate(kept);
-            c.name_start.push(kept as u32);
+            group_names.sort_unstable();
+            group_names.dedup();
+            t.name_ids.extend_from_slice(&group_names);
+            t.name_start.push(t.name_ids.len() as u32);
         }
     }
-    Flows::from_columns(c)
+    t
 }
 
 /// Byte ranges of `data` that start and end at record boundaries, a few per thread.

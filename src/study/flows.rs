@@ -8,18 +8,30 @@ use super::Source;
 use std::collections::BTreeSet;
 
 /// Supplier codes from this up are import origins (`IMPORT + rank`); below, participants.
-const IMPORT: u32 = 1 << 30;
+pub(super) const IMPORT: u32 = 1 << 30;
 /// The supplier code of a Russian supplier outside the cluster.
-const DOMESTIC: u32 = u32::MAX;
+pub(super) const DOMESTIC: u32 = u32::MAX;
 
-/// A flow's supplier as a code: ordered as `Source` is (participants by index, then imports by
-/// origin, then domestic) because origins are numbered in text order.
-fn code(s: &Source<&str>, origins: &[String]) -> Option<u32> {
-    Some(match s {
-        Source::Participant(i) => u32::try_from(*i).ok().filter(|&i| i < IMPORT)?,
-        Source::Import(o) => IMPORT + origins.binary_search_by(|x| x.as_str().cmp(o)).ok()? as u32,
-        Source::Domestic => DOMESTIC,
-    })
+/// Each text's position in byte order (`rank[id]` for the texts by id): how interned texts are
+/// renumbered so that ids compare as their texts do.
+pub fn text_ranks<S: AsRef<str>>(texts: &[S]) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..texts.len() as u32).collect();
+    order.sort_unstable_by(|a, b| texts[*a as usize].as_ref().cmp(texts[*b as usize].as_ref()));
+    let mut rank = vec![0u32; texts.len()];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i as usize] = r as u32;
+    }
+    rank
+}
+
+/// Interned texts in byte order, and each old id's new id.
+pub(super) fn in_text_order(texts: Vec<String>) -> (Vec<String>, Vec<u32>) {
+    let rank = text_ranks(&texts);
+    let mut sorted = vec![String::new(); texts.len()];
+    for (t, &r) in texts.into_iter().zip(&rank) {
+        sorted[r as usize] = t;
+    }
+    (sorted, rank)
 }
 
 /// One aggregated flow: all rows with the same supplier, consumer and product. Owned, for
@@ -56,11 +68,7 @@ impl<'a> FlowRef<'a> {
 
     pub fn to_owned(&self) -> Flow {
         Flow {
-            supplier: match self.supplier {
-                Source::Participant(i) => Source::Participant(i),
-                Source::Import(o) => Source::Import(o.to_string()),
-                Source::Domestic => Source::Domestic,
-            },
+            supplier: self.supplier.owned(),
             consumer: self.consumer,
             product: self.product,
             quantity: self.quantity,
@@ -70,22 +78,24 @@ impl<'a> FlowRef<'a> {
     }
 }
 
-/// The flows table, sorted by (product, consumer, supplier).
+/// The flows table, sorted by (product, consumer, supplier). The loaders in this module fill
+/// the columns directly.
 #[derive(Clone, Default)]
 pub struct Flows {
-    supplier: Vec<u32>,
-    consumer: Vec<u32>,
-    product: Vec<u32>,
-    quantity: Vec<f64>,
-    value_rub: Vec<f64>,
+    /// Participant index, `IMPORT + origin rank`, or `DOMESTIC`.
+    pub(super) supplier: Vec<u32>,
+    pub(super) consumer: Vec<u32>,
+    pub(super) product: Vec<u32>,
+    pub(super) quantity: Vec<f64>,
+    pub(super) value_rub: Vec<f64>,
     /// Flow k's supplier names are `name_ids[name_start[k]..name_start[k + 1]]`; empty when no
     /// flow has any (the common case, which then costs nothing per flow).
-    name_start: Vec<u32>,
-    name_ids: Vec<u32>,
+    pub(super) name_start: Vec<u32>,
+    pub(super) name_ids: Vec<u32>,
     /// Supplier names, sorted, so that a flow's sorted ids list its names in text order.
-    names: Vec<String>,
+    pub(super) names: Vec<String>,
     /// Import origins, sorted: origin `r` has supplier code `IMPORT + r`.
-    origins: Vec<String>,
+    pub(super) origins: Vec<String>,
 }
 
 /// The flows one by one, as owned flows: two tables with the same flows print the same,
@@ -98,95 +108,49 @@ impl std::fmt::Debug for Flows {
     }
 }
 
-/// The columns of a table being built from sorted groups (see `Flows::from_columns`).
-#[derive(Debug, Default)]
-pub(crate) struct Columns {
-    /// Supplier codes as `Flows` numbers them: participant index, `IMPORT + origin rank`, or
-    /// `u32::MAX` for domestic.
-    pub supplier: Vec<u32>,
-    pub consumer: Vec<u32>,
-    pub product: Vec<u32>,
-    pub quantity: Vec<f64>,
-    pub value_rub: Vec<f64>,
-    /// Per flow, its supplier names as sorted, distinct ids into `names` (empty: none).
-    pub name_start: Vec<u32>,
-    pub name_ids: Vec<u32>,
-    pub names: Vec<String>,
-    pub origins: Vec<String>,
-}
-
-/// The supplier code of the first import origin, for loaders that number origins as `Flows`.
-pub(crate) const IMPORT_CODE: u32 = IMPORT;
-/// The supplier code of domestic suppliers, for loaders that number suppliers as `Flows`.
-pub(crate) const DOMESTIC_CODE: u32 = DOMESTIC;
-
 impl Flows {
     /// The table of owned flows sorted by (product, consumer, supplier).
     pub fn from_flows(flows: &[Flow]) -> Flows {
-        let origins: Vec<String> = flows
-            .iter()
-            .filter_map(|f| match &f.supplier {
-                Source::Import(o) => Some(o.clone()),
-                _ => None,
-            })
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let names: Vec<String> = flows
-            .iter()
-            .flat_map(|f| f.supplier_names.iter().cloned())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let mut c = Columns::default();
-        let any_name = !names.is_empty();
-        if any_name {
-            c.name_start.push(0);
+        let sorted =
+            |texts: BTreeSet<&String>| -> Vec<String> { texts.into_iter().cloned().collect() };
+        let origins = sorted(
+            flows
+                .iter()
+                .filter_map(|f| match &f.supplier {
+                    Source::Import(o) => Some(o),
+                    _ => None,
+                })
+                .collect(),
+        );
+        let names = sorted(flows.iter().flat_map(|f| &f.supplier_names).collect());
+        let position = |list: &[String], text: &str| {
+            list.binary_search_by(|x| x.as_str().cmp(text))
+                .map_or(0, |i| i as u32)
+        };
+        let mut t = Flows::default();
+        if !names.is_empty() {
+            t.name_start.push(0);
         }
         for f in flows {
-            let s = match &f.supplier {
-                Source::Participant(i) => Source::Participant(*i),
-                Source::Import(o) => Source::Import(o.as_str()),
-                Source::Domestic => Source::Domestic,
-            };
-            // Every origin is in the list, and participant counts are far below 2^30.
-            c.supplier.push(code(&s, &origins).unwrap_or(DOMESTIC));
-            c.consumer.push(f.consumer as u32);
-            c.product.push(f.product as u32);
-            c.quantity.push(f.quantity);
-            c.value_rub.push(f.value_rub);
-            if any_name {
-                for n in &f.supplier_names {
-                    if let Ok(k) = names.binary_search(n) {
-                        c.name_ids.push(k as u32);
-                    }
-                }
-                c.name_start.push(c.name_ids.len() as u32);
+            t.supplier.push(match &f.supplier {
+                Source::Participant(i) => *i as u32,
+                // Every origin is in the list.
+                Source::Import(o) => IMPORT + position(&origins, o),
+                Source::Domestic => DOMESTIC,
+            });
+            t.consumer.push(f.consumer as u32);
+            t.product.push(f.product as u32);
+            t.quantity.push(f.quantity);
+            t.value_rub.push(f.value_rub);
+            if !names.is_empty() {
+                t.name_ids
+                    .extend(f.supplier_names.iter().map(|n| position(&names, n)));
+                t.name_start.push(t.name_ids.len() as u32);
             }
         }
-        c.names = names;
-        c.origins = origins;
-        Flows::from_columns(c)
-    }
-
-    /// The table from columns already in flow order, with codes and ids as `Columns` states.
-    pub(crate) fn from_columns(c: Columns) -> Flows {
-        let name_start = if c.name_ids.is_empty() {
-            Vec::new()
-        } else {
-            c.name_start
-        };
-        Flows {
-            supplier: c.supplier,
-            consumer: c.consumer,
-            product: c.product,
-            quantity: c.quantity,
-            value_rub: c.value_rub,
-            name_start,
-            name_ids: c.name_ids,
-            names: c.names,
-            origins: c.origins,
-        }
+        t.names = names;
+        t.origins = origins;
+        t
     }
 
     pub fn len(&self) -> usize {

@@ -85,6 +85,16 @@ fn load_folder(dir: &Path, opts: DialectOptions, used_fast: Option<&mut bool>) -
         });
     let mut dialects = Vec::new();
     let mut fast_flows = None;
+    // Where the flows are, decided once: a dataset folder, flows.parquet, or else flows.csv.
+    let dataset = dir.join(super::dataset::FOLDER).is_dir();
+    let parquet = !dataset && dir.join(FLOWS_PARQUET).is_file();
+    let flows_file = if dataset {
+        format!("{}/", super::dataset::FOLDER)
+    } else if parquet {
+        FLOWS_PARQUET.to_string()
+    } else {
+        "flows.csv".to_string()
+    };
     let mut read: Vec<Option<Table>> = Vec::with_capacity(TABLES.len());
     // Sub-phases of `load` (NICHEGRAPH_TIMINGS=1); the flows' own are timed where they are read.
     let mut phases = crate::progress::Phases::new();
@@ -93,7 +103,7 @@ fn load_folder(dir: &Path, opts: DialectOptions, used_fast: Option<&mut bool>) -
             phases.done("  settings, participants, products");
         }
         let mut one = || {
-            if def.name == "flows" && dir.join(super::dataset::FOLDER).is_dir() {
+            if def.name == "flows" && dataset {
                 let others: Vec<&str> = ["flows.csv", FLOWS_PARQUET]
                     .into_iter()
                     .filter(|n| dir.join(n).is_file())
@@ -129,7 +139,7 @@ fn load_folder(dir: &Path, opts: DialectOptions, used_fast: Option<&mut bool>) -
                     super::dataset::Read::Exact(t) => t,
                 };
             }
-            if def.name == "flows" && dir.join(FLOWS_PARQUET).is_file() {
+            if def.name == "flows" && parquet {
                 if dir.join("flows.csv").is_file() {
                     problems.push(Problem::file(
                     &shown(FLOWS_PARQUET),
@@ -227,13 +237,7 @@ fn load_folder(dir: &Path, opts: DialectOptions, used_fast: Option<&mut bool>) -
             dialects,
             settings: SETTINGS_FILE,
             fast_flows,
-            flows_file: if dir.join(super::dataset::FOLDER).is_dir() {
-                format!("{}/", super::dataset::FOLDER)
-            } else if dir.join(FLOWS_PARQUET).is_file() {
-                FLOWS_PARQUET.to_string()
-            } else {
-                "flows.csv".to_string()
-            },
+            flows_file,
             study_prefix: format!("{}", dir.join("").display()),
         },
         problems,

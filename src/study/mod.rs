@@ -22,7 +22,7 @@ pub mod warnings;
 pub mod workbook;
 
 pub use config::{ComplianceThresholds, Criteria, Investment, Outlook, StudyConfig};
-pub use flows::{Flow, FlowRef, Flows};
+pub use flows::{text_ranks, Flow, FlowRef, Flows};
 pub use load::{load, load_exact, load_members, load_with, Members};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -162,6 +162,17 @@ pub enum Source<O = String> {
     Import(O),
     /// A Russian supplier outside the cluster.
     Domestic,
+}
+
+impl Source<&str> {
+    /// The source with its origin owned.
+    pub fn owned(self) -> Source {
+        match self {
+            Source::Participant(i) => Source::Participant(i),
+            Source::Import(o) => Source::Import(o.to_string()),
+            Source::Domestic => Source::Domestic,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -195,26 +195,22 @@ pub fn warnings(study: &Study) -> Vec<String> {
     // Price per consumer and product, against the median of the other consumers. Flows are
     // sorted by product, then consumer: each product's consumers are side by side.
     let (quantities, values) = (flows.quantities(), flows.values_rub());
-    /// A consumer's summed quantity and value of one product.
-    type Bought = (usize, f64, f64);
-    let mut prices: Vec<(usize, Vec<Bought>)> = Vec::new();
+    let mut odd = Kind::new(&mut out);
+    // Per consumer of one product: its summed quantity and value.
+    let mut bought: Vec<(usize, f64, f64)> = Vec::new();
     for (prod, range) in flows.product_ranges() {
-        let mut v: Vec<Bought> = Vec::new();
+        bought.clear();
         for k in range {
             let c = consumers[k] as usize;
-            match v.last_mut() {
+            match bought.last_mut() {
                 Some(last) if last.0 == c => {
                     last.1 += quantities[k];
                     last.2 += values[k];
                 }
-                _ => v.push((c, quantities[k], values[k])),
+                _ => bought.push((c, quantities[k], values[k])),
             }
         }
-        prices.push((prod, v));
-    }
-    let mut odd = Kind::new(&mut out);
-    for (prod, consumers) in prices {
-        let priced: Vec<(usize, f64)> = consumers
+        let priced: Vec<(usize, f64)> = bought
             .iter()
             .filter(|c| c.1 > 0.0)
             .map(|c| (c.0, c.2 / c.1))
